@@ -1,0 +1,1 @@
+"""Urban Bell: a ward's chat bot for garbage collection, reports and volunteers."""

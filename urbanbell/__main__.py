@@ -1,0 +1,3 @@
+from urbanbell.cli import main
+
+raise SystemExit(main())

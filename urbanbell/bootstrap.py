@@ -1,0 +1,55 @@
+"""The composition root: builds everything from the settings and closes it in reverse."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from urbanbell.bot.conversation import Conversation
+from urbanbell.bot.handlers import build_router
+from urbanbell.bot.i18n import Catalogues
+from urbanbell.core.clock import Clock, SystemClock
+from urbanbell.core.holidays import VietnamHolidays
+from urbanbell.core.ports import UnitOfWork
+from urbanbell.settings import LOCALES, Settings
+from urbanbell.storage import migrate
+from urbanbell.storage.database import create_engine, session_factory
+from urbanbell.storage.uow import SqlUnitOfWork
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    clock: Clock
+    catalogues: Catalogues
+    conversation: Conversation
+
+    def uow(self) -> UnitOfWork:
+        return self.conversation.uow_factory()
+
+
+@asynccontextmanager
+async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[App]:
+    """Connect to the database, bring its schema up to date, and wire the bot."""
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        sessions = session_factory(engine)
+        catalogues = Catalogues(LOCALES)
+        conversation = Conversation(
+            router=build_router(),
+            uow_factory=lambda: SqlUnitOfWork(sessions, clock),
+            catalogues=catalogues,
+            clock=clock,
+            holidays=VietnamHolidays(),
+            default_locale=settings.default_locale,
+            default_lead=settings.reminder_lead_minutes,
+        )
+        yield App(settings, engine, clock, catalogues, conversation)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,1 @@
+"""Talking: channel adapters, dialogues, rendering and translations."""

@@ -1,0 +1,85 @@
+"""One incoming event in, the replies out: one transaction, dialogue state kept in between."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from urbanbell.bot.context import Context
+from urbanbell.bot.events import Incoming, Kind
+from urbanbell.bot.i18n import Catalogues
+from urbanbell.bot.replies import Choice, Reply
+from urbanbell.bot.router import Router
+from urbanbell.core.clock import Clock
+from urbanbell.core.holidays import VietnamHolidays
+from urbanbell.core.ports import Memory, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+class Conversation:
+    def __init__(
+        self,
+        router: Router,
+        uow_factory: UnitOfWorkFactory,
+        catalogues: Catalogues,
+        clock: Clock,
+        holidays: VietnamHolidays,
+        default_locale: str,
+        default_lead: int,
+    ) -> None:
+        self.router = router
+        self.uow_factory = uow_factory
+        self.catalogues = catalogues
+        self.clock = clock
+        self.holidays = holidays
+        self.default_locale = default_locale
+        self.default_lead = default_lead
+
+    async def handle(self, event: Incoming) -> list[Reply]:
+        """Answer the event. The resident's state and the answer's effects are saved together,
+        so a crash leaves either both or neither."""
+        sender = event.sender
+        try:
+            async with self.uow_factory() as uow:
+                resident = await uow.residents.seen(
+                    sender.channel, sender.id, sender.display_name, sender.language
+                )
+                memory = await uow.dialogues.recall(resident.id)
+                language = self.catalogues.pick(
+                    resident.language, resident.platform_language, self.default_locale
+                )
+                ctx = Context(
+                    uow=uow,
+                    resident=resident,
+                    catalogues=self.catalogues,
+                    language=language,
+                    now=self.clock.now(),
+                    holidays=self.holidays,
+                    default_lead=self.default_lead,
+                    dialogue=memory.dialogue,
+                    offered=tuple(Choice(label, data) for label, data in memory.choices),
+                )
+                await self.router.dispatch(ctx, _digit_as_choice(event, ctx.offered))
+                offered = [r.choices for r in ctx.replies if r.choices]
+                choices = tuple((c.label, c.data) for c in offered[-1]) if offered else ()
+                await uow.dialogues.remember(resident.id, Memory(ctx.dialogue, choices))
+                await uow.commit()
+                return ctx.replies
+        except Exception:
+            log.exception("could not answer %s from %s:%s", event.kind, sender.channel, sender.id)
+            return [self._sorry(sender.language)]
+
+    def _sorry(self, platform_language: str | None) -> Reply:
+        language = self.catalogues.pick(None, platform_language, self.default_locale)
+        _ = self.catalogues.get(language).gettext
+        return Reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
+
+
+def _digit_as_choice(event: Incoming, offered: tuple[Choice, ...]) -> Incoming:
+    """A number typed in answer to numbered options presses that option."""
+    if event.kind is Kind.TEXT and event.text.isdigit() and offered:
+        index = int(event.text) - 1
+        if 0 <= index < len(offered):
+            return replace(event, kind=Kind.CHOICE, choice=offered[index].data, text="")
+    return event

@@ -1,0 +1,40 @@
+"""What a resident did, as plain values, whichever platform they did it on."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Kind(enum.StrEnum):
+    COMMAND = "command"
+    TEXT = "text"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class Sender:
+    channel: str  # "telegram", "zalo", "console"
+    id: str  # the platform's id of the person, as a string
+    display_name: str | None = None
+    language: str | None = None  # the platform's language code, e.g. "en-US"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    sender: Sender
+    kind: Kind
+    command: str = ""  # lower-case, without the slash
+    args: str = ""
+    text: str = ""
+    choice: str = ""  # the data of the choice pressed
+
+    @classmethod
+    def from_text(cls, sender: Sender, text: str) -> Incoming:
+        """A typed line: `/cmd args` is a command (a `@botname` suffix is dropped), else text."""
+        stripped = text.strip()
+        if stripped.startswith("/") and len(stripped) > 1:
+            head, _, args = stripped[1:].partition(" ")
+            command = head.split("@", 1)[0].lower()
+            return cls(sender, Kind.COMMAND, command=command, args=args.strip())
+        return cls(sender, Kind.TEXT, text=stripped)

@@ -1,0 +1,37 @@
+"""Every command, button and dialogue step, registered in one place."""
+
+from urbanbell.bot.handlers import general, schedule, subscriptions
+from urbanbell.bot.router import Router
+
+
+def build_router() -> Router:
+    router = Router(
+        unknown_command=general.unknown_command,
+        unknown_choice=general.out_of_date,
+        free_text=general.free_text,
+        not_a_choice=general.not_a_choice,
+    )
+    # Vietnamese aliases beside the English commands, for residents who type.
+    router.command(subscriptions.start, "start", "batdau")
+    router.command(subscriptions.subscribe, "subscribe", "dangky")
+    router.command(subscriptions.show_mine, "mine", "cuatoi")
+    router.command(subscriptions.unsubscribe, "unsubscribe", "huydangky")
+    router.command(schedule.show_schedule, "schedule", "lich")
+    router.command(general.ask_language, "language", "ngonngu")
+    router.command(general.show_help, "help", "trogiup")
+    router.command(general.cancel, "cancel", "huy")
+
+    router.choice("find", subscriptions.ask_for_alley)
+    router.choice("help", general.help_choice)
+    router.choice("wards", subscriptions.list_wards)
+    router.choice("ward", subscriptions.pick_ward)
+    router.choice("sub", subscriptions.follow)
+    router.choice("leadmenu", subscriptions.ask_lead)
+    router.choice("lead", subscriptions.set_lead)
+    router.choice("unsubmenu", subscriptions.ask_unsubscribe)
+    router.choice("unsub", subscriptions.stop_following)
+    router.choice("lang", general.set_language)
+    router.choice("cancel", general.cancel_choice)
+
+    router.step(subscriptions.SEARCH, "search", subscriptions.search_typed)
+    return router

@@ -1,0 +1,141 @@
+"""The `urbanbell` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+import yaml
+
+from urbanbell.bootstrap import App, open_app
+from urbanbell.bot.console import CHANNEL, chat
+from urbanbell.bot.events import Sender
+from urbanbell.core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
+from urbanbell.settings import LOCALES, Settings, SettingsError, load_settings
+
+DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"urbanbell: {error}", file=sys.stderr)
+        return 2
+    try:
+        code: int = asyncio.run(args.command(settings, args))
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="urbanbell", description="Urban Bell, a ward's chat bot for residents."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    seed = commands.add_parser("seed", help="create or update wards, alleys and officers")
+    seed.add_argument("file", type=Path, metavar="FILE.yaml")
+    seed.set_defaults(command=_seed)
+
+    for name, command, about in (
+        ("console", _console, "chat with the bot in the terminal"),
+        ("demo", _demo, "load the demo wards if the database is empty, then chat"),
+    ):
+        sub = commands.add_parser(name, help=about)
+        sub.add_argument("--user", default="1", help="your id; a seeded officer's Telegram id")
+        sub.add_argument("--lang", choices=LOCALES, help="your platform's language")
+        sub.set_defaults(command=command)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="bring the schema up to date").set_defaults(
+        command=_db_upgrade
+    )
+    return parser
+
+
+async def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except OSError as error:
+        print(f"urbanbell: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+    async with open_app(settings) as app:
+        try:
+            summary = await _load_seed(app, text)
+        except SeedError as error:
+            print(
+                f"urbanbell: {args.file} is not a valid seed file, nothing was written:",
+                file=sys.stderr,
+            )
+            print(error, file=sys.stderr)
+            return 1
+    print(f"{args.file}: {_describe(summary)}")
+    return 0
+
+
+async def _load_seed(app: App, text: str) -> SeedSummary:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise SeedError(f"not valid YAML: {error}") from None
+    seed = parse_seed(document)
+    async with app.uow() as uow:
+        summary = await apply_seed(uow, seed, app.settings.timezone)
+        await uow.commit()
+    return summary
+
+
+async def _console(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_app(settings) as app:
+        await _chat(app, args)
+    return 0
+
+
+async def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_app(settings) as app:
+        async with app.uow() as uow:
+            empty = not await uow.wards.all()
+        if empty:
+            summary = await _load_seed(app, DEMO_SEED.read_text(encoding="utf-8"))
+            print(f"demo wards loaded: {_describe(summary)}")
+        await _chat(app, args)
+    return 0
+
+
+async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_app(settings):
+        print("database schema is up to date")
+    return 0
+
+
+async def _chat(app: App, args: argparse.Namespace) -> None:
+    sender = Sender(CHANNEL, str(args.user), None, args.lang)
+    language = app.catalogues.pick(None, args.lang, app.settings.default_locale)
+    _ = app.catalogues.get(language).gettext
+    greeting = _(
+        "Urban Bell in the terminal. Type /start to begin, answer options with their number, "
+        "and press Ctrl-D to leave."
+    )
+    await chat(app.conversation, sender, greeting=greeting)
+
+
+def _describe(summary: SeedSummary) -> str:
+    parts = []
+    for label, counts in (
+        ("created", summary.created),
+        ("updated", summary.updated),
+        ("unchanged", summary.unchanged),
+    ):
+        if counts:
+            parts.append(f"{label} " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    return "; ".join(parts) or "nothing to do"

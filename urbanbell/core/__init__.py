@@ -1,0 +1,1 @@
+"""The ward's rules as plain Python: domain types, services and ports."""

@@ -1,0 +1,135 @@
+"""Domain types: plain values that cross the layers."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LEAD_TIMES = (10, 15, 30, 60)
+
+
+class HolidayPolicy(enum.StrEnum):
+    """What happens to a collection that falls on a public holiday."""
+
+    SKIP = "skip"
+    SHIFT = "shift"
+    NONE = "none"
+
+
+class ExceptionAction(enum.StrEnum):
+    SKIP = "skip"
+    MOVE = "move"
+
+
+class Role(enum.StrEnum):
+    OFFICER = "officer"
+    ORGANISER = "organiser"
+    ADMIN = "admin"
+
+
+class ReportState(enum.StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+
+
+class ReportCategory(enum.StrEnum):
+    LITTER = "litter"
+    LIGHTING = "lighting"
+    DRAINAGE = "drainage"
+    ROAD = "road"
+    OTHER = "other"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True)
+class CollectionRule:
+    """A weekly pattern: the weekdays (0 = Monday) on which the truck comes, and when."""
+
+    weekdays: frozenset[int]
+    at: time
+
+
+@dataclass(frozen=True)
+class CollectionException:
+    """One date's collection skipped, or moved to another local date and time."""
+
+    on: date
+    action: ExceptionAction
+    moved_to: datetime | None = None  # naive, in the ward's time zone
+
+
+@dataclass(frozen=True)
+class Ward:
+    id: int
+    code: str
+    name: str
+    timezone: str
+    holiday_policy: HolidayPolicy
+
+
+@dataclass(frozen=True)
+class Alley:
+    id: int
+    code: str
+    name: str
+    ward: Ward
+    location: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class AlleySchedule:
+    """Everything the calendar needs to know about one alley's collections."""
+
+    alley: Alley
+    rules: tuple[CollectionRule, ...]
+    exceptions: tuple[CollectionException, ...]
+
+
+@dataclass(frozen=True)
+class Resident:
+    id: int
+    channel: str
+    external_id: str
+    display_name: str | None
+    language: str | None  # the resident's own choice; None until they choose
+    platform_language: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    resident_id: int
+    alley: Alley
+    lead_minutes: int
+
+
+@dataclass(frozen=True)
+class Officer:
+    id: int
+    ward: Ward
+    role: Role
+    name: str
+
+
+@dataclass
+class DialogueState:
+    """Where a resident is in a multi-step conversation; kept in the database."""
+
+    name: str
+    step: str
+    data: dict[str, object]

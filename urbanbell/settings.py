@@ -1,0 +1,73 @@
+"""Settings from the environment and `.env`, prefix `URBANBELL_`."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+LOCALES = ("vi", "en")
+PREFIX = "URBANBELL_"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./urbanbell.db"
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    zalo_token: SecretStr | None = None
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com/bot"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_locale: str = "vi"
+    reminder_lead_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_database(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL") from None
+        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise ValueError("use sqlite+aiosqlite://… or postgresql+asyncpg://…")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        if value not in LOCALES:
+            raise ValueError(f"must be one of {', '.join(LOCALES)}")
+        return value
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is one line naming the variable."""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = PREFIX + str(problem["loc"][0]).upper() if problem["loc"] else PREFIX + "*"
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"setting {name}: {message}") from None

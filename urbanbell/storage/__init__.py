@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy 2 async models, repositories, the unit of work and migrations."""

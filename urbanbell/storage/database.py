@@ -1,0 +1,53 @@
+"""The engine and sessions, with SQLite tuned for many concurrent writers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def create_engine(url: str, echo: bool = False) -> AsyncEngine:
+    """An engine for the URL; on SQLite, WAL, a busy timeout, foreign keys and
+    `BEGIN IMMEDIATE`, so a writer waits its turn instead of failing with "database is locked".
+    """
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    _tune_sqlite(engine)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _: ConnectionPoolEntry) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins (below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # In WAL mode NORMAL survives a crash of the process; only a power cut may lose
+        # the last commits.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY
+        # when another writer got there first; taking the write lock up front waits instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

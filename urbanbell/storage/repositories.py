@@ -1,0 +1,360 @@
+"""Repositories: data access that returns the core's plain types, never ORM rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from urbanbell.core import search
+from urbanbell.core.model import (
+    Alley,
+    AlleySchedule,
+    CollectionException,
+    CollectionRule,
+    DialogueState,
+    ExceptionAction,
+    HolidayPolicy,
+    Officer,
+    Resident,
+    Role,
+    Subscription,
+    Ward,
+)
+from urbanbell.core.ports import Memory
+from urbanbell.storage.models import (
+    AlleyRow,
+    CollectionExceptionRow,
+    CollectionRuleRow,
+    DialogueStateRow,
+    OfficerRow,
+    ResidentRow,
+    SubscriptionRow,
+    WardRow,
+)
+
+Now = Callable[[], datetime]
+
+
+def _ward(row: WardRow) -> Ward:
+    return Ward(row.id, row.code, row.name, row.timezone, HolidayPolicy(row.holiday_policy))
+
+
+def _alley(row: AlleyRow, ward: WardRow) -> Alley:
+    location = None
+    if row.latitude is not None and row.longitude is not None:
+        location = (row.latitude, row.longitude)
+    return Alley(row.id, row.code, row.name, _ward(ward), location)
+
+
+def _resident(row: ResidentRow) -> Resident:
+    return Resident(
+        row.id,
+        row.channel,
+        row.external_id,
+        row.display_name,
+        row.language,
+        row.platform_language,
+        row.active,
+    )
+
+
+def _mask(weekdays: frozenset[int]) -> int:
+    return sum(1 << day for day in weekdays)
+
+
+def _weekdays(mask: int) -> frozenset[int]:
+    return frozenset(day for day in range(7) if mask & (1 << day))
+
+
+def _changed(row: object, **values: object) -> bool:
+    """Set the values that differ; say whether any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+class WardRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def all(self) -> list[Ward]:
+        rows = await self.session.scalars(select(WardRow).order_by(WardRow.name))
+        return [_ward(row) for row in rows]
+
+    async def by_code(self, code: str) -> Ward | None:
+        row = await self.session.scalar(select(WardRow).where(WardRow.code == code))
+        return None if row is None else _ward(row)
+
+    async def upsert(
+        self, code: str, name: str, timezone: str, holiday_policy: HolidayPolicy
+    ) -> tuple[Ward, bool]:
+        row = await self.session.scalar(select(WardRow).where(WardRow.code == code))
+        if row is None:
+            row = WardRow(code=code)
+            self.session.add(row)
+        changed = _changed(row, name=name, timezone=timezone, holiday_policy=holiday_policy.value)
+        await self.session.flush()
+        return _ward(row), changed
+
+
+class AlleyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _select(self) -> Select[AlleyRow, WardRow]:
+        return select(AlleyRow, WardRow).join(WardRow, AlleyRow.ward_id == WardRow.id)
+
+    async def by_code(self, code: str) -> Alley | None:
+        found = (await self.session.execute(self._select().where(AlleyRow.code == code))).first()
+        return None if found is None else _alley(*found)
+
+    async def in_ward(self, ward_id: int) -> list[Alley]:
+        query = self._select().where(AlleyRow.ward_id == ward_id).order_by(AlleyRow.name)
+        return [_alley(*found) for found in await self.session.execute(query)]
+
+    async def containing(self, folded_words: Sequence[str]) -> list[tuple[Alley, str]]:
+        query = self._select()
+        for word in folded_words:
+            query = query.where(AlleyRow.search_name.contains(word, autoescape=True))
+        found = await self.session.execute(query.order_by(AlleyRow.name).limit(200))
+        return [(_alley(alley, ward), alley.search_name) for alley, ward in found]
+
+    async def schedule(self, alley: Alley) -> AlleySchedule:
+        rules = await self.session.scalars(
+            select(CollectionRuleRow)
+            .where(CollectionRuleRow.alley_id == alley.id)
+            .order_by(CollectionRuleRow.at)
+        )
+        exceptions = await self.session.scalars(
+            select(CollectionExceptionRow)
+            .where(CollectionExceptionRow.alley_id == alley.id)
+            .order_by(CollectionExceptionRow.day)
+        )
+        return AlleySchedule(
+            alley,
+            tuple(CollectionRule(_weekdays(r.weekdays), r.at) for r in rules),
+            tuple(
+                CollectionException(e.day, ExceptionAction(e.action), e.moved_to)
+                for e in exceptions
+            ),
+        )
+
+    async def upsert(
+        self,
+        ward: Ward,
+        code: str,
+        name: str,
+        location: tuple[float, float] | None,
+        rules: Sequence[CollectionRule],
+        exceptions: Sequence[CollectionException],
+    ) -> tuple[Alley, bool]:
+        row = await self.session.scalar(select(AlleyRow).where(AlleyRow.code == code))
+        if row is None:
+            row = AlleyRow(code=code)
+            self.session.add(row)
+        latitude, longitude = location if location is not None else (None, None)
+        changed = _changed(
+            row,
+            ward_id=ward.id,
+            name=name,
+            search_name=search.fold(f"{name} {code}"),
+            latitude=latitude,
+            longitude=longitude,
+        )
+        await self.session.flush()
+        alley = Alley(row.id, code, name, ward, location)
+        before = await self.schedule(alley)
+        if set(before.rules) != set(rules) or set(before.exceptions) != set(exceptions):
+            await self._replace_calendar(row.id, rules, exceptions)
+            changed = True
+        return alley, changed
+
+    async def _replace_calendar(
+        self,
+        alley_id: int,
+        rules: Sequence[CollectionRule],
+        exceptions: Sequence[CollectionException],
+    ) -> None:
+        await self.session.execute(
+            delete(CollectionRuleRow).where(CollectionRuleRow.alley_id == alley_id)
+        )
+        await self.session.execute(
+            delete(CollectionExceptionRow).where(CollectionExceptionRow.alley_id == alley_id)
+        )
+        self.session.add_all(
+            CollectionRuleRow(alley_id=alley_id, weekdays=_mask(rule.weekdays), at=rule.at)
+            for rule in rules
+        )
+        self.session.add_all(
+            CollectionExceptionRow(
+                alley_id=alley_id, day=e.on, action=e.action.value, moved_to=e.moved_to
+            )
+            for e in exceptions
+        )
+        await self.session.flush()
+
+
+class ResidentRepository:
+    def __init__(self, session: AsyncSession, now: Now) -> None:
+        self.session = session
+        self.now = now
+
+    async def seen(
+        self,
+        channel: str,
+        external_id: str,
+        display_name: str | None,
+        platform_language: str | None,
+    ) -> Resident:
+        row = await self.session.scalar(
+            select(ResidentRow).where(
+                ResidentRow.channel == channel, ResidentRow.external_id == external_id
+            )
+        )
+        now = self.now()
+        if row is None:
+            row = ResidentRow(
+                channel=channel, external_id=external_id, created_at=now, muted_announcements=False
+            )
+            self.session.add(row)
+        row.active = True
+        row.last_seen_at = now
+        if display_name:
+            row.display_name = display_name
+        if platform_language:
+            row.platform_language = platform_language
+        await self.session.flush()
+        return _resident(row)
+
+    async def set_language(self, resident_id: int, language: str) -> None:
+        row = await self.session.get_one(ResidentRow, resident_id)
+        row.language = language
+        await self.session.flush()
+
+
+class SubscriptionRepository:
+    def __init__(self, session: AsyncSession, now: Now) -> None:
+        self.session = session
+        self.now = now
+
+    def _select(self) -> Select[SubscriptionRow, AlleyRow, WardRow]:
+        return (
+            select(SubscriptionRow, AlleyRow, WardRow)
+            .join(AlleyRow, SubscriptionRow.alley_id == AlleyRow.id)
+            .join(WardRow, AlleyRow.ward_id == WardRow.id)
+        )
+
+    @staticmethod
+    def _subscription(row: SubscriptionRow, alley: AlleyRow, ward: WardRow) -> Subscription:
+        return Subscription(row.id, row.resident_id, _alley(alley, ward), row.lead_minutes)
+
+    async def of_resident(self, resident_id: int) -> list[Subscription]:
+        query = (
+            self._select()
+            .where(SubscriptionRow.resident_id == resident_id)
+            .order_by(AlleyRow.name, SubscriptionRow.id)
+        )
+        return [self._subscription(*found) for found in await self.session.execute(query)]
+
+    async def get(self, subscription_id: int) -> Subscription | None:
+        query = self._select().where(SubscriptionRow.id == subscription_id)
+        found = (await self.session.execute(query)).first()
+        return None if found is None else self._subscription(*found)
+
+    async def find(self, resident_id: int, alley_id: int) -> Subscription | None:
+        query = self._select().where(
+            SubscriptionRow.resident_id == resident_id, SubscriptionRow.alley_id == alley_id
+        )
+        found = (await self.session.execute(query)).first()
+        return None if found is None else self._subscription(*found)
+
+    async def add(self, resident_id: int, alley: Alley, lead_minutes: int) -> Subscription:
+        row = SubscriptionRow(
+            resident_id=resident_id,
+            alley_id=alley.id,
+            lead_minutes=lead_minutes,
+            created_at=self.now(),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return Subscription(row.id, resident_id, alley, lead_minutes)
+
+    async def remove(self, subscription_id: int) -> None:
+        await self.session.execute(
+            delete(SubscriptionRow).where(SubscriptionRow.id == subscription_id)
+        )
+
+    async def set_lead(self, subscription_id: int, lead_minutes: int) -> None:
+        row = await self.session.get_one(SubscriptionRow, subscription_id)
+        row.lead_minutes = lead_minutes
+        await self.session.flush()
+
+
+class OfficerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of_person(self, channel: str, external_id: str) -> list[Officer]:
+        ward = aliased(WardRow)
+        query = (
+            select(OfficerRow, ward)
+            .join(ward, OfficerRow.ward_id == ward.id)
+            .where(OfficerRow.channel == channel, OfficerRow.external_id == external_id)
+            .order_by(ward.name)
+        )
+        return [
+            Officer(row.id, _ward(ward_row), Role(row.role), row.name)
+            for row, ward_row in await self.session.execute(query)
+        ]
+
+    async def upsert(
+        self, ward: Ward, channel: str, external_id: str, role: Role, name: str
+    ) -> tuple[Officer, bool]:
+        row = await self.session.scalar(
+            select(OfficerRow).where(
+                OfficerRow.ward_id == ward.id,
+                OfficerRow.channel == channel,
+                OfficerRow.external_id == external_id,
+            )
+        )
+        if row is None:
+            row = OfficerRow(ward_id=ward.id, channel=channel, external_id=external_id)
+            self.session.add(row)
+        changed = _changed(row, role=role.value, name=name)
+        await self.session.flush()
+        return Officer(row.id, ward, role, name), changed
+
+
+class DialogueRepository:
+    def __init__(self, session: AsyncSession, now: Now) -> None:
+        self.session = session
+        self.now = now
+
+    async def recall(self, resident_id: int) -> Memory:
+        row = await self.session.get(DialogueStateRow, resident_id)
+        if row is None:
+            return Memory()
+        dialogue = None
+        if row.name is not None and row.step is not None:
+            dialogue = DialogueState(row.name, row.step, dict(row.data))
+        return Memory(dialogue, tuple((label, data) for label, data in row.choices))
+
+    async def remember(self, resident_id: int, memory: Memory) -> None:
+        row = await self.session.get(DialogueStateRow, resident_id)
+        if row is None:
+            row = DialogueStateRow(resident_id=resident_id)
+            self.session.add(row)
+        dialogue = memory.dialogue
+        row.name = dialogue.name if dialogue else None
+        row.step = dialogue.step if dialogue else None
+        row.data = dict(dialogue.data) if dialogue else {}
+        row.choices = [[label, data] for label, data in memory.choices]
+        row.updated_at = self.now()
+        await self.session.flush()
