@@ -13,7 +13,7 @@ from urbanbell.bot.handlers import build_router
 from urbanbell.bot.i18n import Catalogues
 from urbanbell.core.clock import Clock, SystemClock
 from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.ports import UnitOfWork
+from urbanbell.core.ports import UnitOfWork, UnitOfWorkFactory
 from urbanbell.settings import LOCALES, Settings
 from urbanbell.storage import migrate
 from urbanbell.storage.database import create_engine, session_factory
@@ -32,6 +32,20 @@ class App:
         return self.conversation.uow_factory()
 
 
+def build_conversation(
+    settings: Settings, uow_factory: UnitOfWorkFactory, catalogues: Catalogues, clock: Clock
+) -> Conversation:
+    return Conversation(
+        router=build_router(),
+        uow_factory=uow_factory,
+        catalogues=catalogues,
+        clock=clock,
+        holidays=VietnamHolidays(),
+        default_locale=settings.default_locale,
+        default_lead=settings.reminder_lead_minutes,
+    )
+
+
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[App]:
     """Connect to the database, bring its schema up to date, and wire the bot."""
@@ -41,14 +55,8 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         catalogues = Catalogues(LOCALES)
-        conversation = Conversation(
-            router=build_router(),
-            uow_factory=lambda: SqlUnitOfWork(sessions, clock),
-            catalogues=catalogues,
-            clock=clock,
-            holidays=VietnamHolidays(),
-            default_locale=settings.default_locale,
-            default_lead=settings.reminder_lead_minutes,
+        conversation = build_conversation(
+            settings, lambda: SqlUnitOfWork(sessions, clock), catalogues, clock
         )
         yield App(settings, engine, clock, catalogues, conversation)
     finally:

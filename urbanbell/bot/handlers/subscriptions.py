@@ -89,7 +89,7 @@ async def list_wards(ctx: Context, _args: list[str]) -> None:
 
 async def follow(ctx: Context, args: list[str]) -> None:
     """Follow the alley on the button."""
-    if len(args) != 1:
+    if len(args) != 1 or not args[0]:
         await out_of_date(ctx, args)
         return
     await _follow(ctx, args[0])
