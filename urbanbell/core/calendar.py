@@ -58,9 +58,12 @@ def occurrences(
     found: dict[datetime, Collection] = {}
 
     def keep(item: Collection) -> None:
-        # Two visits at one instant (a shift landing on a regular day) are one visit.
+        # Two visits at one instant (a shift landing on a regular day) are one visit; a visit
+        # outranks a cancelled one there (a move onto a holiday or a skipped slot happens).
         if first_day <= item.at.date() <= last_day:
-            found.setdefault(item.at, item)
+            held = found.get(item.at)
+            if held is None or (item.happens and not held.happens):
+                found[item.at] = item
 
     for day in _days(first_day - timedelta(days=MAX_SHIFT_DAYS), last_day):
         if day in exceptions:
@@ -88,7 +91,7 @@ def occurrences(
             for rule in schedule.rules:
                 if exception.on.weekday() in rule.weekdays:
                     cancelled = datetime.combine(exception.on, rule.at, tz)
-                    keep(Collection(code, cancelled, Change.SKIPPED))
+                    keep(Collection(code, cancelled, Change.SKIPPED, exception.on))
 
     return sorted(found.values(), key=lambda c: (c.at, not c.happens))
 
