@@ -12,9 +12,12 @@ from pathlib import Path
 import yaml
 
 from urbanbell.bootstrap import App, open_app
-from urbanbell.bot.console import CHANNEL, chat
+from urbanbell.bot.console import CHANNEL, ConsoleMessenger, chat
 from urbanbell.bot.events import Sender
 from urbanbell.core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
+from urbanbell.scheduler.dispatcher import Dispatcher, Route
+from urbanbell.scheduler.pacing import Pace, Pacer
+from urbanbell.service import ServiceError, check_channels, serve
 from urbanbell.settings import LOCALES, Settings, SettingsError, load_settings
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
@@ -23,7 +26,10 @@ DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # The long-running bot tells what it does; in the terminal only problems show.
+    level = logging.INFO if args.command is _run else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -41,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="urbanbell", description="Urban Bell, a ward's chat bot for residents."
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the bot on its channels until stopped")
+    run.set_defaults(command=_run)
 
     seed = commands.add_parser("seed", help="create or update wards, alleys and officers")
     seed.add_argument("file", type=Path, metavar="FILE.yaml")
@@ -61,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
         command=_db_upgrade
     )
     return parser
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        check_channels(settings)
+        async with open_app(settings) as app:
+            await serve(app)
+    except ServiceError as error:
+        print(f"urbanbell: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 async def _seed(settings: Settings, args: argparse.Namespace) -> int:
@@ -120,13 +140,15 @@ async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _chat(app: App, args: argparse.Namespace) -> None:
     sender = Sender(CHANNEL, str(args.user), None, args.lang)
+    routes = {CHANNEL: Route(ConsoleMessenger(), Pacer(Pace()))}
+    dispatcher = Dispatcher(app.uow, routes, app.clock, only_chat=sender.id)
     language = app.catalogues.pick(None, args.lang, app.settings.default_locale)
     _ = app.catalogues.get(language).gettext
     greeting = _(
         "Urban Bell in the terminal. Type /start to begin, answer options with their number, "
         "and press Ctrl-D to leave."
     )
-    await chat(app.conversation, sender, greeting=greeting)
+    await chat(app.conversation, dispatcher, sender, greeting=greeting)
 
 
 def _describe(summary: SeedSummary) -> str:

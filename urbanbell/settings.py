@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     reminder_lead_minutes: int = Field(default=15, ge=1, le=24 * 60)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # Telegram's limits; the dispatcher keeps under them.
+    telegram_per_second: float = Field(default=30, gt=0)
+    telegram_per_chat_per_second: float = Field(default=1, gt=0)
+    telegram_per_group_per_minute: float = Field(default=20, gt=0)
+    # How long a dispatcher may hold a message before another may take it back.
+    outbox_lease_seconds: int = Field(default=30, ge=1)
 
     @field_validator("database_url")
     @classmethod

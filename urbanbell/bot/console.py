@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import TextIO
+from collections.abc import Mapping
+from typing import Any, TextIO
 
 from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.events import Incoming, Sender
 from urbanbell.bot.replies import Reply
+from urbanbell.core.model import Delivery, Outcome
+from urbanbell.scheduler.dispatcher import Dispatcher
 
 CHANNEL = "console"
 
@@ -19,8 +22,23 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
+class ConsoleMessenger:
+    """Delivers by printing to the terminal."""
+
+    channel = CHANNEL
+
+    def __init__(self, stdout: TextIO = sys.stdout) -> None:
+        self.stdout = stdout
+
+    async def deliver(self, chat_id: str, payload: Mapping[str, Any]) -> Delivery:
+        print(render(Reply.from_payload(payload)), file=self.stdout)
+        print(file=self.stdout, flush=True)
+        return Delivery(Outcome.SENT)
+
+
 async def chat(
     conversation: Conversation,
+    dispatcher: Dispatcher,
     sender: Sender,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
@@ -30,14 +48,13 @@ async def chat(
     interactive = stdin.isatty()
     if greeting:
         print(greeting, file=stdout, flush=True)
+    await dispatcher.send_due()  # whatever was left for this person last time
     while True:
         if interactive:
             print("> ", end="", file=stdout, flush=True)
         line = await asyncio.to_thread(stdin.readline)
         if not line:
             break
-        if not line.strip():
-            continue
-        for reply in await conversation.handle(Incoming.from_text(sender, line)):
-            print(render(reply), file=stdout)
-            print(file=stdout, flush=True)
+        if line.strip():
+            await conversation.handle(Incoming.from_text(sender, line))
+            await dispatcher.send_due()

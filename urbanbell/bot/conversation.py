@@ -12,6 +12,7 @@ from urbanbell.bot.replies import Choice, Reply
 from urbanbell.bot.router import Router
 from urbanbell.core.clock import Clock
 from urbanbell.core.holidays import VietnamHolidays
+from urbanbell.core.model import NewMessage
 from urbanbell.core.ports import Memory, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,10 @@ class Conversation:
         sender = event.sender
         try:
             async with self.uow_factory() as uow:
+                if event.key is not None:
+                    if await uow.inbox.handled(sender.channel, event.key):
+                        return []
+                    await uow.inbox.record(sender.channel, event.key)
                 resident = await uow.residents.seen(
                     sender.channel, sender.id, sender.display_name, sender.language
                 )
@@ -64,16 +69,36 @@ class Conversation:
                 offered = [r.choices for r in ctx.replies if r.choices]
                 choices = tuple((c.label, c.data) for c in offered[-1]) if offered else ()
                 await uow.dialogues.remember(resident.id, Memory(ctx.dialogue, choices))
+                for reply in ctx.replies:
+                    await uow.outbox.add(self._answer(event, resident.id, reply))
                 await uow.commit()
                 return ctx.replies
         except Exception:
             log.exception("could not answer %s from %s:%s", event.kind, sender.channel, sender.id)
-            return [self._sorry(sender.language)]
+        return await self._apologise(event)
 
-    def _sorry(self, platform_language: str | None) -> Reply:
-        language = self.catalogues.pick(None, platform_language, self.default_locale)
+    async def _apologise(self, event: Incoming) -> list[Reply]:
+        """Tell the resident something broke; if even that cannot be queued, give up quietly."""
+        language = self.catalogues.pick(None, event.sender.language, self.default_locale)
         _ = self.catalogues.get(language).gettext
-        return Reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
+        sorry = Reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
+        try:
+            async with self.uow_factory() as uow:
+                await uow.outbox.add(self._answer(event, None, sorry))
+                await uow.commit()
+        except Exception:
+            log.exception("could not queue an apology to %s", event.reply_to)
+        return [sorry]
+
+    @staticmethod
+    def _answer(event: Incoming, resident_id: int | None, reply: Reply) -> NewMessage:
+        return NewMessage(
+            kind="reply",
+            channel=event.sender.channel,
+            chat_id=event.reply_to,
+            payload=reply.to_payload(),
+            resident_id=resident_id,
+        )
 
 
 def _digit_as_choice(event: Incoming, offered: tuple[Choice, ...]) -> Incoming:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,3 +17,14 @@ class Choice:
 class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        """The reply as JSON for the outbox."""
+        return {"text": self.text, "choices": [[c.label, c.data] for c in self.choices]}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Reply:
+        choices = tuple(
+            Choice(str(label), str(data)) for label, data in payload.get("choices", [])
+        )
+        return cls(str(payload.get("text", "")), choices)

@@ -9,6 +9,7 @@ from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming, Kind
 
 Handler = Callable[[Context, Incoming], Awaitable[None]]
+TEXT_ONLY = frozenset({Kind.TEXT})
 ChoiceHandler = Callable[[Context, list[str]], Awaitable[None]]
 
 
@@ -16,10 +17,12 @@ ChoiceHandler = Callable[[Context, list[str]], Awaitable[None]]
 class Router:
     commands: dict[str, Handler] = field(default_factory=dict)
     choices: dict[str, ChoiceHandler] = field(default_factory=dict)
-    steps: dict[tuple[str, str], Handler] = field(default_factory=dict)
+    steps: dict[tuple[str, str], tuple[Handler, frozenset[Kind]]] = field(default_factory=dict)
     unknown_command: Handler | None = None
     unknown_choice: ChoiceHandler | None = None
     free_text: Handler | None = None
+    # A location, photo, contact or sticker that no dialogue step asked for.
+    unexpected: Handler | None = None
     # Text that answers none of the options the bot just offered.
     not_a_choice: Handler | None = None
 
@@ -30,26 +33,34 @@ class Router:
     def choice(self, prefix: str, handler: ChoiceHandler) -> None:
         self.choices[prefix] = handler
 
-    def step(self, dialogue: str, step: str, handler: Handler) -> None:
-        self.steps[(dialogue, step)] = handler
+    def step(
+        self, dialogue: str, step: str, handler: Handler, kinds: frozenset[Kind] = TEXT_ONLY
+    ) -> None:
+        """Let `handler` take the events of these kinds while a dialogue is at this step."""
+        self.steps[(dialogue, step)] = (handler, kinds)
 
     async def dispatch(self, ctx: Context, event: Incoming) -> None:
-        if event.kind is Kind.COMMAND:
-            # A command starts afresh: whatever dialogue was open is left.
-            ctx.interrupted = ctx.dialogue
-            ctx.end()
-            handler = self.commands.get(event.command, self.unknown_command)
-            if handler is not None:
-                await handler(ctx, event)
-        elif event.kind is Kind.CHOICE:
+        if event.kind is Kind.CHOICE:
             prefix, *args = event.choice.split(":")
             choice_handler = self.choices.get(prefix, self.unknown_choice)
             if choice_handler is not None:
                 await choice_handler(ctx, args)
-        else:
-            step = None
-            if ctx.dialogue is not None:
-                step = self.steps.get((ctx.dialogue.name, ctx.dialogue.step))
-            handler = step or (self.not_a_choice if ctx.offered else None) or self.free_text
-            if handler is not None:
-                await handler(ctx, event)
+            return
+        if event.kind is Kind.COMMAND:
+            # A command starts afresh: whatever dialogue was open is left.
+            ctx.interrupted = ctx.dialogue
+            ctx.end()
+        handler = self._handler_for(ctx, event)
+        if handler is not None:
+            await handler(ctx, event)
+
+    def _handler_for(self, ctx: Context, event: Incoming) -> Handler | None:
+        if event.kind is Kind.COMMAND:
+            return self.commands.get(event.command, self.unknown_command)
+        if ctx.dialogue is not None:
+            step = self.steps.get((ctx.dialogue.name, ctx.dialogue.step))
+            if step is not None and event.kind in step[1]:
+                return step[0]
+        if event.kind is not Kind.TEXT:
+            return self.unexpected
+        return (self.not_a_choice if ctx.offered else None) or self.free_text

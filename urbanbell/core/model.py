@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LEAD_TIMES = (10, 15, 30, 60)
@@ -48,11 +49,54 @@ class ReportCategory(enum.StrEnum):
 
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
-    CLAIMED = "claimed"
+    SENDING = "sending"  # claimed by a dispatcher, under a lease
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"
-    UNCERTAIN = "uncertain"
+    UNCERTAIN = "uncertain"  # the platform may or may not have delivered it
+
+
+class Outcome(enum.StrEnum):
+    """How one attempt to deliver a message ended, whatever the platform."""
+
+    SENT = "sent"
+    RETRY_AFTER = "retry_after"  # the platform asks the whole bot to wait
+    BLOCKED = "blocked"  # the person blocked the bot, left, or the chat is gone
+    RETRY = "retry"  # it never reached the platform; safe to send again
+    UNCERTAIN = "uncertain"  # it may have arrived; sending again could repeat it
+    FAILED = "failed"  # the platform refused this message for good
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    reason: str = ""
+    retry_after: float = 0.0
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message to put in the outbox; `payload` is a channel-neutral reply."""
+
+    kind: str  # reply, bell, notice, broadcast
+    channel: str
+    chat_id: str
+    payload: dict[str, Any]
+    resident_id: int | None = None
+    key: str | None = None  # unique: the same key is never queued twice
+    not_before: datetime | None = None
+    deadline: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    kind: str
+    channel: str
+    chat_id: str
+    payload: dict[str, Any]
+    resident_id: int | None
+    attempts: int
 
 
 @dataclass(frozen=True)

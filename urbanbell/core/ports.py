@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from urbanbell.core.model import (
     Alley,
     AlleySchedule,
     CollectionException,
     CollectionRule,
+    Delivery,
     DialogueState,
     HolidayPolicy,
+    NewMessage,
     Officer,
+    OutboxItem,
+    OutboxStatus,
     Resident,
     Role,
     Subscription,
@@ -74,6 +79,9 @@ class ResidentRepository(Protocol):
         ...
 
     async def set_language(self, resident_id: int, language: str) -> None: ...
+    async def deactivate(self, resident_id: int) -> None:
+        """Stop writing to a resident who blocked the bot, until they write again."""
+        ...
 
 
 class SubscriptionRepository(Protocol):
@@ -97,6 +105,43 @@ class DialogueRepository(Protocol):
     async def remember(self, resident_id: int, memory: Memory) -> None: ...
 
 
+class InboxRepository(Protocol):
+    """Updates already handled, so that one delivered twice is answered once."""
+
+    async def handled(self, channel: str, key: str) -> bool: ...
+    async def record(self, channel: str, key: str) -> None: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, message: NewMessage) -> int | None:
+        """Queue a message; None when one with the same key was queued before."""
+        ...
+
+    async def claim(
+        self,
+        channels: Sequence[str],
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        chat_id: str | None = None,
+    ) -> list[OutboxItem]:
+        """Take the most urgent due messages for sending (to one chat if given), under a lease."""
+        ...
+
+    async def reap(self, now: datetime) -> int:
+        """Put back messages whose sender died holding them; say how many."""
+        ...
+
+    async def finish(
+        self, item_id: int, status: OutboxStatus, outcome: str, now: datetime
+    ) -> None: ...
+    async def postpone(
+        self, item_id: int, not_before: datetime, outcome: str, count: bool
+    ) -> None:
+        """Send it later; `count` says whether this attempt counts as one."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is kept by `commit`, or by nothing."""
 
@@ -112,6 +157,10 @@ class UnitOfWork(Protocol):
     def officers(self) -> OfficerRepository: ...
     @property
     def dialogues(self) -> DialogueRepository: ...
+    @property
+    def inbox(self) -> InboxRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -125,3 +174,11 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class Messenger(Protocol):
+    """Delivers channel-neutral payloads on one platform; never raises for a platform error."""
+
+    channel: str
+
+    async def deliver(self, chat_id: str, payload: Mapping[str, Any]) -> Delivery: ...

@@ -278,3 +278,15 @@ class DialogueStateRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     choices: Mapped[list[list[str]]] = mapped_column(JSON)  # [label, data] of the last options
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProcessedUpdateRow(Base):
+    """An update a channel delivered and the bot handled: delivered again, it is ignored."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (UniqueConstraint("channel", "key"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

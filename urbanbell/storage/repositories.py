@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -213,17 +214,30 @@ class ResidentRepository:
         display_name: str | None,
         platform_language: str | None,
     ) -> Resident:
-        row = await self.session.scalar(
-            select(ResidentRow).where(
-                ResidentRow.channel == channel, ResidentRow.external_id == external_id
-            )
+        # Locked until the unit of work ends, so that two updates from one resident (a double
+        # tap, two instances) take turns on PostgreSQL as BEGIN IMMEDIATE makes them on SQLite.
+        query = (
+            select(ResidentRow)
+            .where(ResidentRow.channel == channel, ResidentRow.external_id == external_id)
+            .with_for_update()
         )
+        row = await self.session.scalar(query)
         now = self.now()
         if row is None:
             row = ResidentRow(
-                channel=channel, external_id=external_id, created_at=now, muted_announcements=False
+                channel=channel,
+                external_id=external_id,
+                created_at=now,
+                last_seen_at=now,
+                active=True,
+                muted_announcements=False,
             )
-            self.session.add(row)
+            try:
+                async with self.session.begin_nested():
+                    self.session.add(row)
+            except IntegrityError:
+                # Their first two messages raced and the other one created them: use that row.
+                row = (await self.session.scalars(query)).one()
         row.active = True
         row.last_seen_at = now
         if display_name:
@@ -237,6 +251,12 @@ class ResidentRepository:
         row = await self.session.get_one(ResidentRow, resident_id)
         row.language = language
         await self.session.flush()
+
+    async def deactivate(self, resident_id: int) -> None:
+        row = await self.session.get(ResidentRow, resident_id)
+        if row is not None:
+            row.active = False
+            await self.session.flush()
 
 
 class SubscriptionRepository:

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from urbanbell.core.clock import Clock
+from urbanbell.storage.outbox import InboxRepository, OutboxRepository
 from urbanbell.storage.repositories import (
     AlleyRepository,
     DialogueRepository,
@@ -32,6 +33,8 @@ class SqlUnitOfWork:
         self.subscriptions = SubscriptionRepository(self.session, now)
         self.officers = OfficerRepository(self.session)
         self.dialogues = DialogueRepository(self.session, now)
+        self.inbox = InboxRepository(self.session, now)
+        self.outbox = OutboxRepository(self.session, now)
         return self
 
     async def __aexit__(

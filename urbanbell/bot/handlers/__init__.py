@@ -10,6 +10,7 @@ def build_router() -> Router:
         unknown_choice=general.out_of_date,
         free_text=general.free_text,
         not_a_choice=general.not_a_choice,
+        unexpected=general.unexpected,
     )
     # Vietnamese aliases beside the English commands, for residents who type.
     router.command(subscriptions.start, "start", "batdau")

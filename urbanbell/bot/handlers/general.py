@@ -97,6 +97,12 @@ async def free_text(ctx: Context, event: Incoming) -> None:
     )
 
 
+async def unexpected(ctx: Context, event: Incoming) -> None:
+    """Answer a location, photo, contact or sticker that nothing asked for."""
+    _ = ctx._
+    ctx.say(_("I cannot use that here. Send /help to see what I can do."))
+
+
 async def not_a_choice(ctx: Context, event: Incoming) -> None:
     """Offer the options again when the answer is none of them."""
     _ = ctx._

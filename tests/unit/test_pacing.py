@@ -1,0 +1,76 @@
+"""The pacer keeps to a platform's limits, on a fake clock."""
+
+from __future__ import annotations
+
+import asyncio
+
+from urbanbell.scheduler.pacing import Pace, Pacer
+
+
+class FakeTime:
+    """Monotonic time that only moves when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def pacer(pace: Pace) -> tuple[Pacer, FakeTime]:
+    time = FakeTime()
+    return Pacer(pace, time.monotonic, time.sleep), time
+
+
+async def test_the_overall_rate_spaces_messages_to_different_chats() -> None:
+    paced, time = pacer(Pace(per_second=30))
+    moments = []
+    for chat in range(90):
+        await paced.acquire(str(chat))
+        moments.append(time.now)
+    assert moments[0] == 0
+    assert 2.9 < moments[-1] < 3.0  # 90 messages at 30 a second: the last leaves at 89/30 s
+
+
+async def test_one_private_chat_gets_at_most_one_message_a_second() -> None:
+    paced, time = pacer(Pace(per_second=30, per_chat_per_second=1))
+    moments = []
+    for _ in range(3):
+        await paced.acquire("7")
+        moments.append(time.now)
+    assert moments == [0.0, 1.0, 2.0]
+
+
+async def test_a_group_gets_at_most_twenty_messages_a_minute() -> None:
+    paced, time = pacer(Pace(per_chat_per_second=1, per_group_per_minute=20))
+    await paced.acquire("-100", group=True)
+    await paced.acquire("-100", group=True)
+    assert time.now == 3.0
+
+
+async def test_other_chats_are_not_held_up_by_a_busy_one() -> None:
+    paced, time = pacer(Pace(per_chat_per_second=1))
+    await paced.acquire("1")
+    await paced.acquire("2")
+    await paced.acquire("3")
+    assert time.now == 0.0
+
+
+async def test_a_pause_holds_every_chat_until_it_ends() -> None:
+    paced, time = pacer(Pace(per_second=30))
+    paced.pause(5)
+    assert paced.paused_for == 5
+    await paced.acquire("1")
+    assert time.now == 5.0
+    assert paced.paused_for == 0
+
+
+async def test_no_limits_means_no_waiting() -> None:
+    paced, time = pacer(Pace())
+    for _ in range(100):
+        await paced.acquire("1")
+    assert time.now == 0.0

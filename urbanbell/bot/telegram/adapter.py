@@ -1,0 +1,83 @@
+"""Between Telegram's updates and messages and the bot's plain events and replies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from urbanbell.bot.events import Incoming, Kind, Photo, Sender
+from urbanbell.bot.replies import Reply
+
+CHANNEL = "telegram"
+TEXT_LIMIT = 4096
+CALLBACK_DATA_LIMIT = 64  # bytes
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """The plain event of an update, or None for updates that are not a person talking to us."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    sender = Sender(CHANNEL, str(user.id), user.full_name, user.language_code)
+    common: dict[str, Any] = {"chat_id": str(chat.id), "key": str(update.update_id)}
+    if update.callback_query is not None:
+        return Incoming(sender, Kind.CHOICE, choice=update.callback_query.data or "", **common)
+    message = update.message
+    if message is None:
+        return None
+    if message.text is not None:
+        return Incoming.from_text(sender, message.text, **common)
+    if message.location is not None:
+        where = (message.location.latitude, message.location.longitude)
+        return Incoming(sender, Kind.LOCATION, location=where, **common)
+    if message.photo:
+        biggest = max(message.photo, key=lambda p: p.width * p.height)
+        photo = Photo(biggest.file_id, biggest.file_size, message.caption or "")
+        return Incoming(sender, Kind.PHOTO, photo=photo, **common)
+    if message.contact is not None:
+        return Incoming(sender, Kind.CONTACT, phone=message.contact.phone_number, **common)
+    return Incoming(sender, Kind.OTHER, **common)
+
+
+def render(payload: Mapping[str, Any]) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """The text of a reply in parts Telegram accepts, and its choices as a keyboard.
+
+    Replies go out without a parse mode, so text a resident typed is shown exactly as typed
+    and can never be read as markup.
+    """
+    reply = Reply.from_payload(payload)
+    keyboard = None
+    if reply.choices:
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(c.label, callback_data=c.data)] for c in reply.choices]
+        )
+        for choice in reply.choices:
+            if len(choice.data.encode()) > CALLBACK_DATA_LIMIT:
+                raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {choice.data}")
+    return split_text(reply.text), keyboard
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut a long text into parts of at most `limit` characters, at a paragraph, line or
+    word boundary where there is one in the second half of the part."""
+    parts = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = -1
+        for boundary in ("\n\n", "\n", " "):
+            found = window.rfind(boundary)
+            if found >= limit // 2:
+                cut = found
+                break
+        if cut < 0:
+            parts.append(window)
+            rest = rest[limit:]
+        else:
+            parts.append(rest[:cut])
+            rest = rest[cut:].lstrip("\n ")
+    parts.append(rest)
+    return [p for p in parts if p] or [""]

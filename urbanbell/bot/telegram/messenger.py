@@ -1,0 +1,58 @@
+"""Delivering outbox messages on Telegram, each platform error mapped to an outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from urbanbell.bot.telegram.adapter import CHANNEL, render
+from urbanbell.core.model import Delivery, Outcome
+
+# Failures that happen once the request was sent: waiting for or reading the answer.
+AFTER_SENDING = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
+
+
+class TelegramMessenger:
+    channel = CHANNEL
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def deliver(self, chat_id: str, payload: Mapping[str, Any]) -> Delivery:
+        try:
+            parts, keyboard = render(payload)
+        except ValueError as error:
+            return Delivery(Outcome.FAILED, str(error))
+        try:
+            for number, part in enumerate(parts, 1):
+                markup = keyboard if number == len(parts) else None
+                await self.bot.send_message(int(chat_id), part, reply_markup=markup)
+        except TelegramError as error:
+            return outcome_of(error)
+        return Delivery(Outcome.SENT)
+
+
+def outcome_of(error: TelegramError) -> Delivery:
+    """What a Telegram error means for the message: wait, stop, retry, or give up."""
+    reason = f"{type(error).__name__}: {error.message}"
+    match error:
+        case RetryAfter():
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            return Delivery(Outcome.RETRY_AFTER, reason, seconds)
+        case Forbidden():
+            return Delivery(Outcome.BLOCKED, reason)
+        case BadRequest() if "chat not found" in error.message.lower():
+            return Delivery(Outcome.BLOCKED, reason)
+        case TimedOut() | NetworkError():
+            # Only a failure before the request reached Telegram is safe to repeat; after
+            # that, the message may have arrived.
+            may_have_arrived = isinstance(error.__cause__, AFTER_SENDING)
+            return Delivery(Outcome.UNCERTAIN if may_have_arrived else Outcome.RETRY, reason)
+        case _:
+            return Delivery(Outcome.FAILED, reason)

@@ -1,0 +1,127 @@
+"""The dispatcher: drains the outbox at each platform's pace, recording how each message ended."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from urbanbell.core.clock import Clock
+from urbanbell.core.model import Delivery, OutboxItem, OutboxStatus, Outcome
+from urbanbell.core.ports import Messenger, UnitOfWorkFactory
+from urbanbell.scheduler.pacing import Pacer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    lease: timedelta = timedelta(seconds=30)
+    batch: int = 100
+    idle_wait: float = 1.0  # seconds between looks at an empty outbox (a wake-up cuts it short)
+    max_attempts: int = 8
+    max_backoff: float = 300.0
+
+
+@dataclass
+class Route:
+    messenger: Messenger
+    pacer: Pacer
+
+
+class Dispatcher:
+    """Sends what the outbox holds, most urgent first, through each channel's messenger."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        routes: Mapping[str, Route],
+        clock: Clock,
+        policy: DispatchPolicy | None = None,
+        only_chat: str | None = None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.routes = dict(routes)
+        self.clock = clock
+        self.policy = policy or DispatchPolicy()
+        self.only_chat = only_chat  # a console sends only to the person at its terminal
+        self._wake = asyncio.Event()
+        self._chat_locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def wake(self) -> None:
+        """Something was queued: look at the outbox now rather than at the next tick."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send forever; cancel the task to stop (messages in hand go back after their lease)."""
+        while True:
+            try:
+                sent = await self.send_due()
+            except Exception:
+                log.exception("the dispatcher could not read the outbox; trying again")
+                sent = 0
+            if not sent:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.policy.idle_wait)
+
+    async def send_due(self) -> int:
+        """Claim the messages due now, send them at the platforms' pace; say how many."""
+        now = self.clock.now()
+        async with self.uow_factory() as uow:
+            reaped = await uow.outbox.reap(now)
+            items = await uow.outbox.claim(
+                list(self.routes), now, self.policy.lease, self.policy.batch, self.only_chat
+            )
+            await uow.commit()
+        if reaped:
+            log.warning("took back %d messages whose sender stopped while holding them", reaped)
+        await asyncio.gather(*(self._send(item) for item in items))
+        return len(items)
+
+    async def _send(self, item: OutboxItem) -> None:
+        route = self.routes[item.channel]
+        # One chat's messages leave in the order they were queued.
+        async with self._chat_locks[(item.channel, item.chat_id)]:
+            await route.pacer.acquire(item.chat_id, group=item.chat_id.startswith("-"))
+            delivery = await route.messenger.deliver(item.chat_id, item.payload)
+        if delivery.outcome is Outcome.RETRY_AFTER:
+            route.pacer.pause(delivery.retry_after)
+        await self._record(item, delivery)
+
+    async def _record(self, item: OutboxItem, delivery: Delivery) -> None:
+        now = self.clock.now()
+        outbox_failed = OutboxStatus.FAILED
+        async with self.uow_factory() as uow:
+            match delivery.outcome:
+                case Outcome.SENT:
+                    await uow.outbox.finish(item.id, OutboxStatus.SENT, "", now)
+                case Outcome.RETRY_AFTER:
+                    later = now + timedelta(seconds=delivery.retry_after)
+                    await uow.outbox.postpone(item.id, later, delivery.reason, count=False)
+                case Outcome.RETRY if item.attempts < self.policy.max_attempts:
+                    backoff = min(2.0**item.attempts, self.policy.max_backoff)
+                    later = now + timedelta(seconds=backoff)
+                    await uow.outbox.postpone(item.id, later, delivery.reason, count=True)
+                case Outcome.BLOCKED:
+                    await uow.outbox.finish(item.id, outbox_failed, delivery.reason, now)
+                    if item.resident_id is not None:
+                        await uow.residents.deactivate(item.resident_id)
+                case Outcome.UNCERTAIN:
+                    await uow.outbox.finish(item.id, OutboxStatus.UNCERTAIN, delivery.reason, now)
+                case _:
+                    await uow.outbox.finish(item.id, outbox_failed, delivery.reason, now)
+            await uow.commit()
+        if delivery.outcome not in (Outcome.SENT, Outcome.RETRY_AFTER):
+            log.info(
+                "message %d to %s:%s: %s %s",
+                item.id,
+                item.channel,
+                item.chat_id,
+                delivery.outcome,
+                delivery.reason,
+            )

@@ -1,0 +1,80 @@
+"""Keeping to a platform's sending limits: overall, per private chat, per group."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A platform's limits; `None` means no limit of that kind."""
+
+    per_second: float | None = None
+    per_chat_per_second: float | None = None
+    per_group_per_minute: float | None = None
+
+
+class Pacer:
+    """Hands out sending slots so that no limit is exceeded, and pauses everything on request.
+
+    Every wait is computed, never polled: a sender asks for a slot, learns when it is, and
+    sleeps until then. `monotonic` and `sleep` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        pace: Pace,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.pace = pace
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next_overall = 0.0
+        self._next_in_chat: dict[str, float] = {}
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    def pause(self, seconds: float) -> None:
+        """Stop all sending for `seconds` (the platform said "retry after")."""
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    @property
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - self._monotonic())
+
+    async def acquire(self, chat_id: str, group: bool = False) -> None:
+        """Wait for the moment this chat may get its next message, and take it."""
+        while True:
+            async with self._lock:
+                now = self._monotonic()
+                ready = max(now, self._paused_until, self._next_in_chat.get(chat_id, 0.0))
+                if self.pace.per_second:
+                    ready = max(ready, self._next_overall)
+                if ready <= now:
+                    self._take(chat_id, group, now)
+                    return
+            await self._sleep_until(ready)
+
+    def _take(self, chat_id: str, group: bool, now: float) -> None:
+        if self.pace.per_second:
+            self._next_overall = max(self._next_overall, now) + 1 / self.pace.per_second
+        gap = 0.0
+        if group and self.pace.per_group_per_minute:
+            gap = 60 / self.pace.per_group_per_minute
+        elif self.pace.per_chat_per_second:
+            gap = 1 / self.pace.per_chat_per_second
+        if gap:
+            self._next_in_chat[chat_id] = now + gap
+        self._forget_old(now)
+
+    def _forget_old(self, now: float) -> None:
+        # Chats whose slot has passed need no memory; keeps the map as small as the busy chats.
+        if len(self._next_in_chat) > 10_000:
+            self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > now}
+
+    async def _sleep_until(self, moment: float) -> None:
+        await self._sleep(max(0.0, moment - self._monotonic()))

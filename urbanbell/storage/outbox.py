@@ -1,0 +1,145 @@
+"""The outbox (messages to send, and how each ended) and the inbox of handled updates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from urbanbell.core.model import NewMessage, OutboxItem, OutboxStatus
+from urbanbell.storage.models import OutboxRow, ProcessedUpdateRow
+from urbanbell.storage.repositories import Now
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession, now: Now) -> None:
+        self.session = session
+        self.now = now
+
+    async def add(self, message: NewMessage) -> int | None:
+        if message.key is not None:
+            exists = await self.session.scalar(
+                select(OutboxRow.id).where(OutboxRow.key == message.key)
+            )
+            if exists is not None:
+                return None
+        now = self.now()
+        row = OutboxRow(
+            key=message.key,
+            kind=message.kind,
+            channel=message.channel,
+            chat_id=message.chat_id,
+            resident_id=message.resident_id,
+            payload=message.payload,
+            status=OutboxStatus.PENDING.value,
+            not_before=message.not_before or now,
+            deadline=message.deadline,
+            attempts=0,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def claim(
+        self,
+        channels: Sequence[str],
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        chat_id: str | None = None,
+    ) -> list[OutboxItem]:
+        # SKIP LOCKED lets several dispatchers share the outbox on PostgreSQL; SQLite has one
+        # writer at a time anyway (BEGIN IMMEDIATE) and ignores it.
+        query = select(OutboxRow).where(
+            OutboxRow.status == OutboxStatus.PENDING.value,
+            OutboxRow.channel.in_(channels),
+            OutboxRow.not_before <= now,
+        )
+        if chat_id is not None:
+            query = query.where(OutboxRow.chat_id == chat_id)
+        rows = list(
+            await self.session.scalars(
+                query.order_by(
+                    OutboxRow.deadline.is_(None),
+                    OutboxRow.deadline,
+                    OutboxRow.not_before,
+                    OutboxRow.id,
+                )
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.status = OutboxStatus.SENDING.value
+            row.claimed_until = now + lease
+            row.attempts += 1
+        await self.session.flush()
+        return [
+            OutboxItem(r.id, r.kind, r.channel, r.chat_id, r.payload, r.resident_id, r.attempts)
+            for r in rows
+        ]
+
+    async def reap(self, now: datetime) -> int:
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.status == OutboxStatus.SENDING.value,
+                OutboxRow.claimed_until < now,
+            )
+            .values(
+                status=OutboxStatus.PENDING.value,
+                claimed_until=None,
+                outcome="taken back: its sender stopped while holding it, it may have been sent",
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def finish(
+        self, item_id: int, status: OutboxStatus, outcome: str, now: datetime
+    ) -> None:
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == item_id)
+            .values(
+                status=status.value,
+                outcome=outcome[:300] or None,
+                claimed_until=None,
+                sent_at=now if status is OutboxStatus.SENT else None,
+            )
+        )
+
+    async def postpone(
+        self, item_id: int, not_before: datetime, outcome: str, count: bool
+    ) -> None:
+        values: dict[str, object] = {
+            "status": OutboxStatus.PENDING.value,
+            "not_before": not_before,
+            "claimed_until": None,
+            "outcome": outcome[:300] or None,
+        }
+        if not count:
+            values["attempts"] = OutboxRow.attempts - 1
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id == item_id).values(**values)
+        )
+
+
+class InboxRepository:
+    def __init__(self, session: AsyncSession, now: Now) -> None:
+        self.session = session
+        self.now = now
+
+    async def handled(self, channel: str, key: str) -> bool:
+        found = await self.session.scalar(
+            select(ProcessedUpdateRow.id).where(
+                ProcessedUpdateRow.channel == channel, ProcessedUpdateRow.key == key
+            )
+        )
+        return found is not None
+
+    async def record(self, channel: str, key: str) -> None:
+        self.session.add(ProcessedUpdateRow(channel=channel, key=key, at=self.now()))
+        await self.session.flush()
