@@ -47,8 +47,8 @@ def check_channels(settings: Settings) -> None:
         )
 
 
-async def serve(app: App) -> None:
-    """Run until SIGINT or SIGTERM."""
+async def serve(app: App, stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set, or until SIGINT or SIGTERM when no event is given."""
     settings = app.settings
     check_channels(settings)
     assert settings.telegram_token is not None
@@ -90,7 +90,7 @@ async def serve(app: App) -> None:
         else:
             work.append(poll(application, chats))
         log.info("Urban Bell is running on Telegram as @%s", application.bot.username)
-        await _until_stopped(work)
+        await _until_stopped(work, stop)
     finally:
         await application.shutdown()
 
@@ -122,12 +122,16 @@ async def _serve_webhook(
             await serving
 
 
-async def _until_stopped(work: list[Coroutine[Any, Any, None]]) -> None:
-    """Run the coroutines until a signal, or until one of them fails."""
-    stop = asyncio.Event()
+async def _until_stopped(
+    work: list[Coroutine[Any, Any, None]], stop: asyncio.Event | None
+) -> None:
+    """Run the coroutines until stopped, or until one of them fails."""
+    signals = stop is None
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    if signals:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     tasks = [asyncio.create_task(w) for w in work]
     stopper = asyncio.create_task(stop.wait())
     try:
@@ -140,5 +144,6 @@ async def _until_stopped(work: list[Coroutine[Any, Any, None]]) -> None:
         for task in [*tasks, stopper]:
             task.cancel()
         await asyncio.gather(*tasks, stopper, return_exceptions=True)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+        if signals:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)

@@ -82,6 +82,7 @@ class Call:
     method: str
     params: JSON
     status: int
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)

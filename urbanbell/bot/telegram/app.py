@@ -51,7 +51,8 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .request(request)
-        .get_updates_request(HTTPXRequest(read_timeout=40, connect_timeout=5))
+        # PTB adds the long poll's own timeout to this read timeout.
+        .get_updates_request(HTTPXRequest(read_timeout=10, connect_timeout=5))
         .updater(None)
         .build()
     )
