@@ -49,10 +49,12 @@ def dispatcher_for(
     )
 
 
-async def queue(uow_factory: UnitOfWorkFactory, chat_id: str, text: str, **extra: Any) -> int:
+async def queue(
+    uow_factory: UnitOfWorkFactory, chat_id: str, text: str, kind: str = "reply", **extra: Any
+) -> int:
     async with uow_factory() as uow:
         item = await uow.outbox.add(
-            NewMessage("reply", "fake", chat_id, {"text": text, "choices": []}, **extra)
+            NewMessage(kind, "fake", chat_id, {"text": text, "choices": []}, **extra)
         )
         await uow.commit()
     assert item is not None
@@ -194,3 +196,22 @@ async def test_the_most_urgent_message_goes_first(
     await dispatcher.send_due()
 
     assert [text for _, text in messenger.sent] == ["early bell", "late bell", "reply"]
+
+
+async def test_a_reply_held_back_keeps_later_replies_to_that_chat_waiting(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    dispatcher, messenger, _ = dispatcher_for(uow_factory, clock)
+    messenger.script["1"] = [Delivery(Outcome.RETRY_AFTER, "flood", retry_after=3)]
+    await queue(uow_factory, "1", "first")
+    await dispatcher.send_due()  # "first" must wait 3 s
+    await queue(uow_factory, "1", "second")
+    await queue(uow_factory, "2", "to another chat")
+    await queue(uow_factory, "1", "bell", kind="bell")
+
+    await dispatcher.send_due()
+    assert sorted(messenger.sent) == [("1", "bell"), ("2", "to another chat")]
+
+    clock.move(timedelta(seconds=3))
+    await dispatcher.send_due()
+    assert messenger.sent[2:] == [("1", "first"), ("1", "second")]

@@ -245,7 +245,10 @@ class OutboxRow(Base):
     """A message waiting to be sent, or the record of how its sending ended."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_status_not_before", "status", "not_before"),
+        Index("ix_outbox_chat", "channel", "chat_id", "id"),  # a chat's messages, in order
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     # Makes a message unique, e.g. "bell:<subscription>:<collection>"; NULL for plain replies.

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from urbanbell.core.model import NewMessage, OutboxItem, OutboxStatus
 from urbanbell.storage.models import OutboxRow, ProcessedUpdateRow
 from urbanbell.storage.repositories import Now
+
+REPLY = "reply"
 
 
 class OutboxRepository:
@@ -53,21 +56,34 @@ class OutboxRepository:
     ) -> list[OutboxItem]:
         # SKIP LOCKED lets several dispatchers share the outbox on PostgreSQL; SQLite has one
         # writer at a time anyway (BEGIN IMMEDIATE) and ignores it.
+        earlier = aliased(OutboxRow)
+        # A reply waits while an earlier reply to the same chat is held back or in another
+        # dispatcher's hands: a conversation is read in the order it was written.
+        held_back = (
+            select(earlier.id)
+            .where(
+                earlier.kind == REPLY,
+                earlier.channel == OutboxRow.channel,
+                earlier.chat_id == OutboxRow.chat_id,
+                earlier.id < OutboxRow.id,
+                or_(
+                    earlier.status == OutboxStatus.SENDING.value,
+                    and_(earlier.status == OutboxStatus.PENDING.value, earlier.not_before > now),
+                ),
+            )
+            .exists()
+        )
         query = select(OutboxRow).where(
             OutboxRow.status == OutboxStatus.PENDING.value,
             OutboxRow.channel.in_(channels),
             OutboxRow.not_before <= now,
+            or_(OutboxRow.kind != REPLY, ~held_back),
         )
         if chat_id is not None:
             query = query.where(OutboxRow.chat_id == chat_id)
         rows = list(
             await self.session.scalars(
-                query.order_by(
-                    OutboxRow.deadline.is_(None),
-                    OutboxRow.deadline,
-                    OutboxRow.not_before,
-                    OutboxRow.id,
-                )
+                query.order_by(OutboxRow.deadline.is_(None), OutboxRow.deadline, OutboxRow.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             )

@@ -1,4 +1,4 @@
-"""Updates already handled, so that one delivered twice is answered once
+"""Updates already handled, so that one delivered twice is answered once; a chat's outbox
 
 Revision ID: 0002
 Revises: 0001
@@ -28,9 +28,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("processed_updates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_processed_updates_at"), ["at"], unique=False)
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_chat", ["channel", "chat_id", "id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_chat")
     with op.batch_alter_table("processed_updates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_processed_updates_at"))
 
