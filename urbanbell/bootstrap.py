@@ -16,7 +16,7 @@ from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.ports import UnitOfWork, UnitOfWorkFactory
 from urbanbell.settings import LOCALES, Settings
 from urbanbell.storage import migrate
-from urbanbell.storage.database import create_engine, session_factory
+from urbanbell.storage.database import create_engine, session_factory, write_lock_for
 from urbanbell.storage.uow import SqlUnitOfWork
 
 
@@ -54,9 +54,10 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
     try:
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
+        write_lock = write_lock_for(engine)
         catalogues = Catalogues(LOCALES)
         conversation = build_conversation(
-            settings, lambda: SqlUnitOfWork(sessions, clock), catalogues, clock
+            settings, lambda: SqlUnitOfWork(sessions, clock, write_lock), catalogues, clock
         )
         yield App(settings, engine, clock, catalogues, conversation)
     finally:

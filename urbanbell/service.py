@@ -73,7 +73,11 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         app.uow,
         {TELEGRAM: Route(TelegramMessenger(application.bot), Pacer(pace))},
         app.clock,
-        DispatchPolicy(lease=timedelta(seconds=settings.outbox_lease_seconds)),
+        DispatchPolicy(
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+            # About a second of sending: what a crash could make the bot send twice.
+            batch=max(1, min(200, int(settings.telegram_per_second))),
+        ),
     )
     try:
         await application.initialize()

@@ -117,7 +117,7 @@ def test_a_seeded_officer_is_recognised_in_the_console(
 ) -> None:
     run(env, "seed", str(seed_file))
     officer = run(env, "console", "--user", "9001", "--lang", "en", lines=["/help"])
-    assert "You are officer of Phường Kiểm Thử." in officer.stdout
+    assert "Your role in Phường Kiểm Thử: officer." in officer.stdout
 
 
 def test_a_bad_setting_stops_start_up_with_one_line_naming_it(env: dict[str, str]) -> None:

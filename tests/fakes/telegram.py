@@ -82,7 +82,7 @@ class Call:
     method: str
     params: JSON
     status: int
-    at: float = field(default_factory=time.monotonic)
+    at: float = field(default_factory=time.monotonic, compare=False)
 
 
 @dataclass(frozen=True)

@@ -294,7 +294,7 @@ async def test_unknown_commands_and_stray_text_get_a_helpful_answer(
 
 async def test_an_officer_sees_their_role_in_help(conversation: Conversation) -> None:
     officer = Person(conversation, "9001")
-    assert "You are officer of Phường Ninh Kiều." in await officer.says("/help")
+    assert "Your role in Phường Ninh Kiều: officer." in await officer.says("/help")
 
 
 async def test_a_failure_inside_reaches_the_resident_as_an_apology(clock: FixedClock) -> None:

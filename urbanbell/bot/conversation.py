@@ -43,10 +43,10 @@ class Conversation:
         sender = event.sender
         try:
             async with self.uow_factory() as uow:
-                if event.key is not None:
-                    if await uow.inbox.handled(sender.channel, event.key):
-                        return []
-                    await uow.inbox.record(sender.channel, event.key)
+                if event.key is not None and not await uow.inbox.first_time(
+                    sender.channel, event.key
+                ):
+                    return []
                 resident = await uow.residents.seen(
                     sender.channel, sender.id, sender.display_name, sender.language
                 )

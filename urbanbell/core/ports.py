@@ -108,8 +108,9 @@ class DialogueRepository(Protocol):
 class InboxRepository(Protocol):
     """Updates already handled, so that one delivered twice is answered once."""
 
-    async def handled(self, channel: str, key: str) -> bool: ...
-    async def record(self, channel: str, key: str) -> None: ...
+    async def first_time(self, channel: str, key: str) -> bool:
+        """Record the update as handled; False when it had been already."""
+        ...
 
 
 class OutboxRepository(Protocol):
@@ -133,8 +134,11 @@ class OutboxRepository(Protocol):
         ...
 
     async def finish(
-        self, item_id: int, status: OutboxStatus, outcome: str, now: datetime
-    ) -> None: ...
+        self, item_ids: Sequence[int], status: OutboxStatus, outcome: str, now: datetime
+    ) -> None:
+        """Record how these messages ended."""
+        ...
+
     async def postpone(
         self, item_id: int, not_before: datetime, outcome: str, count: bool
     ) -> None:

@@ -80,10 +80,11 @@ class Dispatcher:
             await uow.commit()
         if reaped:
             log.warning("took back %d messages whose sender stopped while holding them", reaped)
-        await asyncio.gather(*(self._send(item) for item in items))
+        deliveries = await asyncio.gather(*(self._send(item) for item in items))
+        await self._record(list(zip(items, deliveries, strict=True)))
         return len(items)
 
-    async def _send(self, item: OutboxItem) -> None:
+    async def _send(self, item: OutboxItem) -> Delivery:
         route = self.routes[item.channel]
         # One chat's messages leave in the order they were queued.
         async with self._chat_locks[(item.channel, item.chat_id)]:
@@ -91,31 +92,6 @@ class Dispatcher:
             delivery = await route.messenger.deliver(item.chat_id, item.payload)
         if delivery.outcome is Outcome.RETRY_AFTER:
             route.pacer.pause(delivery.retry_after)
-        await self._record(item, delivery)
-
-    async def _record(self, item: OutboxItem, delivery: Delivery) -> None:
-        now = self.clock.now()
-        outbox_failed = OutboxStatus.FAILED
-        async with self.uow_factory() as uow:
-            match delivery.outcome:
-                case Outcome.SENT:
-                    await uow.outbox.finish(item.id, OutboxStatus.SENT, "", now)
-                case Outcome.RETRY_AFTER:
-                    later = now + timedelta(seconds=delivery.retry_after)
-                    await uow.outbox.postpone(item.id, later, delivery.reason, count=False)
-                case Outcome.RETRY if item.attempts < self.policy.max_attempts:
-                    backoff = min(2.0**item.attempts, self.policy.max_backoff)
-                    later = now + timedelta(seconds=backoff)
-                    await uow.outbox.postpone(item.id, later, delivery.reason, count=True)
-                case Outcome.BLOCKED:
-                    await uow.outbox.finish(item.id, outbox_failed, delivery.reason, now)
-                    if item.resident_id is not None:
-                        await uow.residents.deactivate(item.resident_id)
-                case Outcome.UNCERTAIN:
-                    await uow.outbox.finish(item.id, OutboxStatus.UNCERTAIN, delivery.reason, now)
-                case _:
-                    await uow.outbox.finish(item.id, outbox_failed, delivery.reason, now)
-            await uow.commit()
         if delivery.outcome not in (Outcome.SENT, Outcome.RETRY_AFTER):
             log.info(
                 "message %d to %s:%s: %s %s",
@@ -125,3 +101,43 @@ class Dispatcher:
                 delivery.outcome,
                 delivery.reason,
             )
+        return delivery
+
+    async def _record(self, sent: list[tuple[OutboxItem, Delivery]]) -> None:
+        """Write down how a batch ended, in one transaction.
+
+        Until this commits, the batch's messages are held under their lease: should the
+        process die first, they are taken back and sent again, which is why a batch is kept
+        to about a second of sending.
+        """
+        if not sent:
+            return
+        now = self.clock.now()
+        async with self.uow_factory() as uow:
+            done = [item.id for item, delivery in sent if delivery.outcome is Outcome.SENT]
+            await uow.outbox.finish(done, OutboxStatus.SENT, "", now)
+            for item, delivery in sent:
+                match delivery.outcome:
+                    case Outcome.SENT:
+                        pass
+                    case Outcome.RETRY_AFTER:
+                        later = now + timedelta(seconds=delivery.retry_after)
+                        await uow.outbox.postpone(item.id, later, delivery.reason, count=False)
+                    case Outcome.RETRY if item.attempts < self.policy.max_attempts:
+                        backoff = min(2.0**item.attempts, self.policy.max_backoff)
+                        later = now + timedelta(seconds=backoff)
+                        await uow.outbox.postpone(item.id, later, delivery.reason, count=True)
+                    case Outcome.BLOCKED:
+                        await uow.outbox.finish(
+                            [item.id], OutboxStatus.FAILED, delivery.reason, now
+                        )
+                        if item.resident_id is not None:
+                            await uow.residents.deactivate(item.resident_id)
+                    case Outcome.UNCERTAIN:
+                        status = OutboxStatus.UNCERTAIN
+                        await uow.outbox.finish([item.id], status, delivery.reason, now)
+                    case _:
+                        await uow.outbox.finish(
+                            [item.id], OutboxStatus.FAILED, delivery.reason, now
+                        )
+            await uow.commit()

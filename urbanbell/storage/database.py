@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import event
@@ -30,6 +31,16 @@ def create_engine(url: str, echo: bool = False) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def write_lock_for(engine: AsyncEngine) -> asyncio.Lock | None:
+    """On SQLite, a lock that writers of this process queue on.
+
+    SQLite lets one writer in at a time and makes the others poll with growing sleeps; queued
+    in the process instead, each goes in the moment the one before it is done. Other processes
+    on the same file still wait through `busy_timeout`.
+    """
+    return asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

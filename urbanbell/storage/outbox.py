@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -114,11 +115,13 @@ class OutboxRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def finish(
-        self, item_id: int, status: OutboxStatus, outcome: str, now: datetime
+        self, item_ids: Sequence[int], status: OutboxStatus, outcome: str, now: datetime
     ) -> None:
+        if not item_ids:
+            return
         await self.session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == item_id)
+            .where(OutboxRow.id.in_(item_ids))
             .values(
                 status=status.value,
                 outcome=outcome[:300] or None,
@@ -148,14 +151,14 @@ class InboxRepository:
         self.session = session
         self.now = now
 
-    async def handled(self, channel: str, key: str) -> bool:
-        found = await self.session.scalar(
-            select(ProcessedUpdateRow.id).where(
-                ProcessedUpdateRow.channel == channel, ProcessedUpdateRow.key == key
-            )
+    async def first_time(self, channel: str, key: str) -> bool:
+        # Both dialects can skip a duplicate in the insert itself: one statement, no savepoint.
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(ProcessedUpdateRow)
+            .values(channel=channel, key=key, at=self.now())
+            .on_conflict_do_nothing(index_elements=["channel", "key"])
         )
-        return found is not None
-
-    async def record(self, channel: str, key: str) -> None:
-        self.session.add(ProcessedUpdateRow(channel=channel, key=key, at=self.now()))
-        await self.session.flush()
+        result = await self.session.execute(statement)
+        return bool(getattr(result, "rowcount", 0))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +38,7 @@ from urbanbell.storage.models import (
 )
 
 Now = Callable[[], datetime]
+LAST_SEEN_PRECISION = timedelta(minutes=10)
 
 
 def _ward(row: WardRow) -> Ward:
@@ -239,7 +240,9 @@ class ResidentRepository:
                 # Their first two messages raced and the other one created them: use that row.
                 row = (await self.session.scalars(query)).one()
         row.active = True
-        row.last_seen_at = now
+        # Minutes are precise enough for "last seen", and most messages then write nothing.
+        if now - row.last_seen_at >= LAST_SEEN_PRECISION:
+            row.last_seen_at = now
         if display_name:
             row.display_name = display_name
         if platform_language:
@@ -356,9 +359,12 @@ class DialogueRepository:
     def __init__(self, session: AsyncSession, now: Now) -> None:
         self.session = session
         self.now = now
+        # Rows read by `recall`, held so that `remember` finds them without asking again
+        # (the session only holds its rows weakly).
+        self._rows: dict[int, DialogueStateRow | None] = {}
 
     async def recall(self, resident_id: int) -> Memory:
-        row = await self.session.get(DialogueStateRow, resident_id)
+        row = self._rows[resident_id] = await self.session.get(DialogueStateRow, resident_id)
         if row is None:
             return Memory()
         dialogue = None
@@ -367,14 +373,19 @@ class DialogueRepository:
         return Memory(dialogue, tuple((label, data) for label, data in row.choices))
 
     async def remember(self, resident_id: int, memory: Memory) -> None:
-        row = await self.session.get(DialogueStateRow, resident_id)
+        if resident_id in self._rows:
+            row = self._rows[resident_id]
+        else:
+            row = await self.session.get(DialogueStateRow, resident_id)
+        dialogue = memory.dialogue
+        values = {
+            "name": dialogue.name if dialogue else None,
+            "step": dialogue.step if dialogue else None,
+            "data": dict(dialogue.data) if dialogue else {},
+            "choices": [[label, data] for label, data in memory.choices],
+        }
         if row is None:
             row = DialogueStateRow(resident_id=resident_id)
             self.session.add(row)
-        dialogue = memory.dialogue
-        row.name = dialogue.name if dialogue else None
-        row.step = dialogue.step if dialogue else None
-        row.data = dict(dialogue.data) if dialogue else {}
-        row.choices = [[label, data] for label, data in memory.choices]
-        row.updated_at = self.now()
-        await self.session.flush()
+        if _changed(row, **values):  # nothing new to remember: no write
+            row.updated_at = self.now()

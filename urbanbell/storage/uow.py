@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
@@ -20,11 +21,19 @@ from urbanbell.storage.repositories import (
 
 
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        write_lock: asyncio.Lock | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._write_lock = write_lock
 
     async def __aenter__(self) -> Self:
+        if self._write_lock is not None:
+            await self._write_lock.acquire()
         self.session = self._sessions()
         now = self._clock.now
         self.wards = WardRepository(self.session)
@@ -43,9 +52,13 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        # Whatever was not committed is rolled back: nothing is half-written.
-        await self.session.rollback()
-        await self.session.close()
+        try:
+            # Whatever was not committed is rolled back: nothing is half-written.
+            await self.session.rollback()
+            await self.session.close()
+        finally:
+            if self._write_lock is not None:
+                self._write_lock.release()
 
     async def commit(self) -> None:
         await self.session.commit()

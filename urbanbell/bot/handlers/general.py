@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urbanbell.bot.context import Context, officer_identity
 from urbanbell.bot.events import Incoming
+from urbanbell.bot.handlers.schedule import DAYS as SCHEDULE_DAYS
 from urbanbell.bot.render import ROLE_NAMES
 from urbanbell.bot.replies import Choice
 from urbanbell.core import residents
@@ -19,7 +20,7 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
         _("Here is what I can do:"),
         _("/subscribe: follow an alley and hear the bell before the truck comes"),
         _("/mine: the alleys you follow and your reminder times"),
-        _("/schedule: collections in the next 7 days"),
+        _("/schedule: collections in the next {days} days").format(days=SCHEDULE_DAYS),
         _("/unsubscribe: stop following an alley"),
         _("/language: Tiếng Việt or English"),
         _("/cancel: stop what we are doing"),
@@ -27,7 +28,7 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
     ]
     for officer in await residents.roles_of(ctx.uow, *officer_identity(ctx.resident)):
         lines.append(
-            _("You are {role} of {ward}.").format(
+            _("Your role in {ward}: {role}.").format(
                 role=_(ROLE_NAMES[officer.role]), ward=officer.ward.name
             )
         )

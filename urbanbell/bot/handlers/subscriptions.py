@@ -106,7 +106,7 @@ async def show_mine(ctx: Context, event: Incoming) -> None:
     choices = []
     for subscription, upcoming in mine:
         lines.append(
-            _("• {alley}: I ring {lead} minutes before. {next}").format(
+            _("• {alley}: I ring {lead} minutes before the truck comes. {next}").format(
                 alley=alley_name(subscription.alley),
                 lead=subscription.lead_minutes,
                 next=next_collection(ctx, upcoming),
@@ -205,7 +205,7 @@ async def _follow(ctx: Context, code: str) -> None:
     except AlleyNotFound:
         ctx.begin(SEARCH, "search")
         ctx.say(
-            _("I know no alley with the code “{code}”. Type its name instead:").format(code=code),
+            _("No alley has the code “{code}”. Type its name instead:").format(code=code),
             await _ward_choices(ctx),
         )
         return
