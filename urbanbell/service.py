@@ -6,23 +6,17 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import uvicorn
 from starlette.applications import Starlette
-from telegram.error import InvalidToken
-from telegram.ext import Application
+from starlette.routing import BaseRoute
 
 from urbanbell.bootstrap import App
-from urbanbell.bot.telegram.adapter import CHANNEL as TELEGRAM
-from urbanbell.bot.telegram.app import ChatQueue, build_application
-from urbanbell.bot.telegram.menus import set_menus
-from urbanbell.bot.telegram.messenger import TelegramMessenger
-from urbanbell.bot.telegram.polling import ALLOWED_UPDATES, poll
-from urbanbell.bot.telegram.webhook import webhook_route
+from urbanbell.bot.telegram.channel import ChannelError, TelegramChannel
 from urbanbell.scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from urbanbell.scheduler.pacing import Pace, Pacer
 from urbanbell.settings import Settings
@@ -52,17 +46,23 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     settings = app.settings
     check_channels(settings)
     assert settings.telegram_token is not None
+    webhook = None
+    if settings.telegram_webhook_url and settings.webhook_secret:
+        webhook = (settings.telegram_webhook_url, settings.webhook_secret.get_secret_value())
     dispatcher: Dispatcher | None = None
 
     def queued() -> None:
         if dispatcher is not None:
             dispatcher.wake()
 
-    application = build_application(
+    telegram = TelegramChannel(
         settings.telegram_token.get_secret_value(),
         settings.telegram_api_url,
         app.conversation,
+        app.catalogues,
+        settings.default_locale,
         queued,
+        webhook,
     )
     pace = Pace(
         settings.telegram_per_second,
@@ -71,7 +71,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     )
     dispatcher = Dispatcher(
         app.uow,
-        {TELEGRAM: Route(TelegramMessenger(application.bot), Pacer(pace))},
+        {telegram.name: Route(telegram.messenger, Pacer(pace))},
         app.clock,
         DispatchPolicy(
             lease=timedelta(seconds=settings.outbox_lease_seconds),
@@ -80,50 +80,34 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         ),
     )
     try:
-        await application.initialize()
-    except InvalidToken:
-        raise ServiceError(
-            "setting URBANBELL_TELEGRAM_TOKEN: Telegram refused this token"
-        ) from None
-    try:
-        await set_menus(application.bot, app.catalogues, settings.default_locale)
-        chats = ChatQueue()
-        work = [dispatcher.run()]
-        if settings.telegram_webhook_url:
-            work.append(_serve_webhook(settings, application, chats))
-        else:
-            work.append(poll(application, chats))
-        log.info("Urban Bell is running on Telegram as @%s", application.bot.username)
-        await _until_stopped(work, stop)
-    finally:
-        await application.shutdown()
+        async with telegram:
+            work = [dispatcher.run()]
+            if webhook is None:
+                work.append(telegram.poll())
+            else:
+                path = urlsplit(webhook[0]).path or "/telegram"
+                work.append(_serve_web(settings, telegram.routes(path)))
+            log.info("Urban Bell is running on Telegram as @%s", telegram.username)
+            await _until_stopped(work, stop)
+    except ChannelError as error:
+        raise ServiceError(str(error)) from None
 
 
-async def _serve_webhook(
-    settings: Settings,
-    application: Application,  # type: ignore[type-arg]
-    chats: ChatQueue,
-) -> None:
-    assert settings.telegram_webhook_url is not None and settings.webhook_secret is not None
-    secret = settings.webhook_secret.get_secret_value()
-    path = urlsplit(settings.telegram_webhook_url).path or "/telegram"
-    web = Starlette(routes=[webhook_route(path, application, chats, secret)])
+async def _serve_web(settings: Settings, routes: Sequence[BaseRoute]) -> None:
     config = uvicorn.Config(
-        web, host=settings.http_host, port=settings.http_port, log_level="warning", lifespan="off"
+        Starlette(routes=list(routes)),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="warning",
+        lifespan="off",
     )
     # uvicorn catches SIGINT and SIGTERM while it serves, stops, then raises them again for
     # `_until_stopped`.
     server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
     try:
-        await application.bot.set_webhook(
-            settings.telegram_webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
-        )
-        await serving
+        await server.serve()
     finally:
         server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await serving
 
 
 async def _until_stopped(
@@ -147,7 +131,8 @@ async def _until_stopped(
     finally:
         for task in [*tasks, stopper]:
             task.cancel()
-        await asyncio.gather(*tasks, stopper, return_exceptions=True)
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*tasks, stopper, return_exceptions=True)
         if signals:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)

@@ -1,0 +1,80 @@
+"""The Telegram channel as the service sees it: a messenger, a way in, and nothing of PTB."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from starlette.routing import Route
+from telegram.error import InvalidToken
+
+from urbanbell.bot.conversation import Conversation
+from urbanbell.bot.i18n import Catalogues
+from urbanbell.bot.telegram.adapter import CHANNEL
+from urbanbell.bot.telegram.app import ChatQueue, build_application
+from urbanbell.bot.telegram.menus import set_menus
+from urbanbell.bot.telegram.messenger import TelegramMessenger
+from urbanbell.bot.telegram.polling import ALLOWED_UPDATES, poll
+from urbanbell.bot.telegram.webhook import webhook_route
+
+
+class ChannelError(Exception):
+    """The channel cannot start; the message says which setting to change."""
+
+
+class TelegramChannel:
+    name = CHANNEL
+
+    def __init__(
+        self,
+        token: str,
+        api_url: str,
+        conversation: Conversation,
+        catalogues: Catalogues,
+        default_language: str,
+        queued: Callable[[], None],
+        webhook: tuple[str, str] | None = None,  # (public URL, secret)
+    ) -> None:
+        self.application = build_application(token, api_url, conversation, queued)
+        self.messenger = TelegramMessenger(self.application.bot)
+        self.catalogues = catalogues
+        self.default_language = default_language
+        self.webhook = webhook
+        self.chats = ChatQueue()
+
+    @property
+    def username(self) -> str:
+        return str(self.application.bot.username)
+
+    async def __aenter__(self) -> TelegramChannel:
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            raise ChannelError(
+                "setting URBANBELL_TELEGRAM_TOKEN: Telegram refused this token"
+            ) from None
+        await set_menus(self.application.bot, self.catalogues, self.default_language)
+        if self.webhook is not None:
+            url, secret = self.webhook
+            await self.application.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+            )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.application.shutdown()
+
+    def routes(self, path: str) -> list[Route]:
+        """The web routes Telegram posts updates to, when it uses a webhook."""
+        if self.webhook is None:
+            return []
+        return [webhook_route(path, self.application, self.chats, self.webhook[1])]
+
+    async def poll(self) -> None:
+        """Fetch updates until cancelled (only without a webhook)."""
+        await poll(self.application, self.chats)
