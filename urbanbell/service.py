@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,14 +86,19 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                 work.append(telegram.poll())
             else:
                 path = urlsplit(webhook[0]).path or "/telegram"
-                work.append(_serve_web(settings, telegram.routes(path)))
+                work.append(_serve_web(settings, telegram.routes(path), telegram.register_webhook))
             log.info("Urban Bell is running on Telegram as @%s", telegram.username)
             await _until_stopped(work, stop)
     except ChannelError as error:
         raise ServiceError(str(error)) from None
 
 
-async def _serve_web(settings: Settings, routes: Sequence[BaseRoute]) -> None:
+async def _serve_web(
+    settings: Settings,
+    routes: Sequence[BaseRoute],
+    listening: Callable[[], Awaitable[None]],
+) -> None:
+    """Serve the routes; once the server listens, call `listening`."""
     config = uvicorn.Config(
         Starlette(routes=list(routes)),
         host=settings.http_host,
@@ -104,10 +109,20 @@ async def _serve_web(settings: Settings, routes: Sequence[BaseRoute]) -> None:
     # uvicorn catches SIGINT and SIGTERM while it serves, stops, then raises them again for
     # `_until_stopped`.
     server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
     try:
-        await server.serve()
+        # uvicorn only offers a flag; it is up within milliseconds, or serving has failed.
+        for _ in range(1000):
+            if server.started or serving.done():
+                break
+            await asyncio.sleep(0.01)
+        if server.started:
+            await listening()
+        await serving
     finally:
         server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
 
 
 async def _until_stopped(

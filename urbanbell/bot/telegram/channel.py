@@ -54,11 +54,6 @@ class TelegramChannel:
                 "setting URBANBELL_TELEGRAM_TOKEN: Telegram refused this token"
             ) from None
         await set_menus(self.application.bot, self.catalogues, self.default_language)
-        if self.webhook is not None:
-            url, secret = self.webhook
-            await self.application.bot.set_webhook(
-                url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
-            )
         return self
 
     async def __aexit__(
@@ -74,6 +69,14 @@ class TelegramChannel:
         if self.webhook is None:
             return []
         return [webhook_route(path, self.application, self.chats, self.webhook[1])]
+
+    async def register_webhook(self) -> None:
+        """Tell Telegram where to post; call it once the web server listens."""
+        assert self.webhook is not None
+        url, secret = self.webhook
+        await self.application.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
 
     async def poll(self) -> None:
         """Fetch updates until cancelled (only without a webhook)."""
