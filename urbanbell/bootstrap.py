@@ -8,16 +8,22 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from urbanbell.bot.bell import BellWording
+from urbanbell.bot.console import CHANNEL as CONSOLE
 from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.handlers import build_router
 from urbanbell.bot.i18n import Catalogues
+from urbanbell.bot.telegram.adapter import CHANNEL as TELEGRAM
 from urbanbell.core.clock import Clock, SystemClock
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.ports import UnitOfWork, UnitOfWorkFactory
+from urbanbell.scheduler.planner import Planner
 from urbanbell.settings import LOCALES, Settings
 from urbanbell.storage import migrate
 from urbanbell.storage.database import create_engine, session_factory, write_lock_for
 from urbanbell.storage.uow import SqlUnitOfWork
+
+CONSOLE_RATE = 1000.0  # a terminal takes what it is given
 
 
 @dataclass
@@ -30,6 +36,12 @@ class App:
 
     def uow(self) -> UnitOfWork:
         return self.conversation.uow_factory()
+
+    def planner(self) -> Planner:
+        """The bell's planner, timing each channel's reminders at that channel's rate."""
+        wording = BellWording(self.catalogues, self.settings.default_locale)
+        rates = {TELEGRAM: self.settings.telegram_per_second, CONSOLE: CONSOLE_RATE}
+        return Planner(self.uow, self.clock, self.conversation.holidays, wording, rates)
 
 
 def build_conversation(

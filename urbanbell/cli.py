@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from importlib.resources import files
@@ -14,11 +15,13 @@ import yaml
 from urbanbell.bootstrap import App, open_app
 from urbanbell.bot.console import CHANNEL, ConsoleMessenger, chat
 from urbanbell.bot.events import Sender
+from urbanbell.core.errors import WardNotFound
 from urbanbell.core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
 from urbanbell.scheduler.dispatcher import Dispatcher, Route
+from urbanbell.scheduler.jobs import build_scheduler
 from urbanbell.scheduler.pacing import Pace, Pacer
 from urbanbell.service import ServiceError, check_channels, serve
-from urbanbell.settings import LOCALES, Settings, SettingsError, load_settings
+from urbanbell.settings import LOCALES, Settings, SettingsError, bot_username, load_settings
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
 
@@ -54,6 +57,22 @@ def _parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="create or update wards, alleys and officers")
     seed.add_argument("file", type=Path, metavar="FILE.yaml")
     seed.set_defaults(command=_seed)
+
+    posters = commands.add_parser(
+        "posters", help="write a printable A4 poster per alley of a ward"
+    )
+    posters.add_argument("--ward", required=True, metavar="CODE", help="the ward's code")
+    posters.add_argument("--out", required=True, type=Path, metavar="DIR", help="where to write")
+    posters.add_argument(
+        "--bot",
+        type=_bot_username,
+        metavar="USERNAME",
+        help="the Telegram bot's username (default: URBANBELL_TELEGRAM_BOT_USERNAME)",
+    )
+    posters.add_argument(
+        "--lang", choices=LOCALES, help="the posters' language (default: URBANBELL_DEFAULT_LOCALE)"
+    )
+    posters.set_defaults(command=_posters)
 
     for name, command, about in (
         ("console", _console, "chat with the bot in the terminal"),
@@ -115,6 +134,44 @@ async def _load_seed(app: App, text: str) -> SeedSummary:
     return summary
 
 
+async def _posters(settings: Settings, args: argparse.Namespace) -> int:
+    # Imported here: matplotlib takes a while to load, and only this command draws.
+    from urbanbell.bot.posters import ward_posters, write_poster
+
+    bot = args.bot or settings.telegram_bot_username
+    if bot is None:
+        print(
+            "urbanbell: posters need the bot's Telegram username: "
+            "pass --bot USERNAME or set URBANBELL_TELEGRAM_BOT_USERNAME",
+            file=sys.stderr,
+        )
+        return 2
+    async with open_app(settings) as app:
+        translations = app.catalogues.get(args.lang or settings.default_locale)
+        async with app.uow() as uow:
+            try:
+                posters = await ward_posters(uow, args.ward, bot, translations)
+            except WardNotFound:
+                known = ", ".join(sorted(ward.code for ward in await uow.wards.all()))
+                print(
+                    f"urbanbell: no ward has the code {args.ward!r} (known: {known or 'none'})",
+                    file=sys.stderr,
+                )
+                return 1
+    if not posters:
+        print(f"{args.ward} has no alleys: no poster written")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for poster in posters:
+            path = args.out / f"{poster.alley_code}.pdf"
+            write_poster(poster, path)
+            print(f"{path}: {poster.alley}")
+    except OSError as error:
+        print(f"urbanbell: cannot write to {args.out}: {error.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
 async def _console(settings: Settings, args: argparse.Namespace) -> int:
     async with open_app(settings) as app:
         await _chat(app, args)
@@ -148,7 +205,24 @@ async def _chat(app: App, args: argparse.Namespace) -> None:
         "Urban Bell in the terminal. Type /start to begin, answer options with their number, "
         "and press Ctrl-D to leave."
     )
-    await chat(app.conversation, dispatcher, sender, greeting=greeting)
+    # The bell rings in the terminal too: plan it, and send what comes due while chatting.
+    scheduler = build_scheduler(app.planner(), app.uow, app.clock)
+    scheduler.start()
+    ringing = asyncio.create_task(dispatcher.run())
+    try:
+        await chat(app.conversation, dispatcher, sender, greeting=greeting)
+    finally:
+        ringing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ringing
+        scheduler.shutdown(wait=False)
+
+
+def _bot_username(value: str) -> str:
+    try:
+        return bot_username(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _describe(summary: SeedSummary) -> str:

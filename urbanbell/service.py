@@ -17,11 +17,15 @@ from starlette.routing import BaseRoute
 
 from urbanbell.bootstrap import App
 from urbanbell.bot.telegram.channel import ChannelError, TelegramChannel
+from urbanbell.bot.web_calendar import calendar_route
 from urbanbell.scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
+from urbanbell.scheduler.jobs import build_scheduler
 from urbanbell.scheduler.pacing import Pace, Pacer
 from urbanbell.settings import Settings
 
 log = logging.getLogger(__name__)
+
+WEBHOOK_PORT = 8080  # where a webhook is served when URBANBELL_HTTP_PORT is not set
 
 
 class ServiceError(Exception):
@@ -79,30 +83,41 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             batch=max(1, min(200, int(settings.telegram_per_second))),
         ),
     )
+    scheduler = build_scheduler(app.planner(), app.uow, app.clock)
     try:
         async with telegram:
+            scheduler.start()
             work = [dispatcher.run()]
+            holidays = app.conversation.holidays
+            routes = [calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues)]
             if webhook is None:
                 work.append(telegram.poll())
+                if settings.http_port is not None:
+                    work.append(_serve_web(settings, routes, settings.http_port))
             else:
-                path = urlsplit(webhook[0]).path or "/telegram"
-                work.append(_serve_web(settings, telegram.routes(path), telegram.register_webhook))
+                routes += telegram.routes(urlsplit(webhook[0]).path or "/telegram")
+                port = settings.http_port or WEBHOOK_PORT
+                work.append(_serve_web(settings, routes, port, telegram.register_webhook))
             log.info("Urban Bell is running on Telegram as @%s", telegram.username)
             await _until_stopped(work, stop)
     except ChannelError as error:
         raise ServiceError(str(error)) from None
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
 
 
 async def _serve_web(
     settings: Settings,
     routes: Sequence[BaseRoute],
-    listening: Callable[[], Awaitable[None]],
+    port: int,
+    listening: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Serve the routes; once the server listens, call `listening`."""
     config = uvicorn.Config(
         Starlette(routes=list(routes)),
         host=settings.http_host,
-        port=settings.http_port,
+        port=port,
         log_level="warning",
         lifespan="off",
     )
@@ -116,7 +131,7 @@ async def _serve_web(
             if server.started or serving.done():
                 break
             await asyncio.sleep(0.01)
-        if server.started:
+        if server.started and listening is not None:
             await listening()
         await serving
     finally:

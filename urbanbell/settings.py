@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -11,6 +12,8 @@ from sqlalchemy.exc import ArgumentError
 
 LOCALES = ("vi", "en")
 PREFIX = "URBANBELL_"
+# Telegram's rule for usernames; a bot's must end in "bot".
+BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
 
 
 class Settings(BaseSettings):
@@ -20,6 +23,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./urbanbell.db"
     telegram_token: SecretStr | None = None
+    telegram_bot_username: str | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -29,7 +33,8 @@ class Settings(BaseSettings):
     default_locale: str = "vi"
     reminder_lead_minutes: int = Field(default=15, ge=1, le=24 * 60)
     http_host: str = "127.0.0.1"
-    http_port: int = Field(default=8080, ge=1, le=65535)
+    # The web server (calendar feeds, the webhook) runs when a port is set or a webhook needs it.
+    http_port: int | None = Field(default=None, ge=1, le=65535)
     # Telegram's limits; the dispatcher keeps under them.
     telegram_per_second: float = Field(default=30, gt=0)
     telegram_per_chat_per_second: float = Field(default=1, gt=0)
@@ -48,6 +53,11 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite+aiosqlite://… or postgresql+asyncpg://…")
         return value
 
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bot_username(cls, value: str | None) -> str | None:
+        return bot_username(value) if value and value.strip() else None
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -63,6 +73,14 @@ class Settings(BaseSettings):
         if value not in LOCALES:
             raise ValueError(f"must be one of {', '.join(LOCALES)}")
         return value
+
+
+def bot_username(value: str) -> str:
+    """A Telegram bot's username without its "@", as deep links need it."""
+    name = value.strip().removeprefix("@")
+    if not BOT_USERNAME.fullmatch(name):
+        raise ValueError("not a Telegram bot username (5 to 32 of A-Z a-z 0-9 _, ending in bot)")
+    return name
 
 
 class SettingsError(Exception):

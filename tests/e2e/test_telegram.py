@@ -172,9 +172,11 @@ async def test_a_webhook_request_with_a_wrong_or_missing_secret_is_refused_unpro
                 assert list(await uow.session.scalars(select(ProcessedUpdateRow))) == []
             right = await client.post(url, json=update, headers={header: "right-secret"})
             again = await client.post(url, json=update, headers={header: "right-secret"})
+            feed = await client.get(f"http://127.0.0.1:{unused_tcp_port}/calendar/nk-hem-51.ics")
         [reply] = await fake.wait_for_messages(LAN, 1)
 
     assert (wrong.status_code, missing.status_code) == (403, 403)
     assert (right.status_code, again.status_code) == (200, 200)
+    assert feed.status_code == 200 and b"BEGIN:VEVENT" in feed.content  # the same web server
     assert reply.text is not None and "Hẻm 51" in reply.text
     assert len(fake.messages_to(LAN)) == 1  # the repeated delivery was answered once

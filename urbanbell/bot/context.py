@@ -8,7 +8,7 @@ from datetime import datetime
 from urbanbell.bot.i18n import Catalogues
 from urbanbell.bot.replies import Choice, Reply
 from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.model import DialogueState, Resident
+from urbanbell.core.model import DialogueState, Officer, Resident
 from urbanbell.core.ports import UnitOfWork
 
 
@@ -21,10 +21,18 @@ class Context:
     now: datetime
     holidays: VietnamHolidays
     default_lead: int
+    default_language: str
     dialogue: DialogueState | None
     offered: tuple[Choice, ...] = ()  # the options of the bot's previous message
     interrupted: DialogueState | None = None  # the dialogue a command has just left
     replies: list[Reply] = field(default_factory=list)
+    _officers: list[Officer] | None = None
+
+    async def officers(self) -> list[Officer]:
+        """The person's roles in wards, looked up once per event."""
+        if self._officers is None:
+            self._officers = await self.uow.officers.of_person(*officer_identity(self.resident))
+        return self._officers
 
     def _(self, message: str) -> str:
         return self.catalogues.get(self.language).gettext(message)

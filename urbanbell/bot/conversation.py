@@ -62,6 +62,7 @@ class Conversation:
                     now=self.clock.now(),
                     holidays=self.holidays,
                     default_lead=self.default_lead,
+                    default_language=self.default_locale,
                     dialogue=memory.dialogue,
                     offered=tuple(Choice(label, data) for label, data in memory.choices),
                 )

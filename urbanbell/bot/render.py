@@ -25,8 +25,12 @@ def hhmm(at: datetime) -> str:
 
 
 def day(ctx: Context, on: date) -> str:
-    """ "Thứ Hai 30/11" or "Monday 30/11"."""
-    text: str = format_date(on, "EEEE dd/MM", locale=ctx.language)
+    """A day as residents say it, in their language: "Thứ Hai 30/11", "Monday 30/11"."""
+    return day_name(on, ctx.language)
+
+
+def day_name(on: date, language: str) -> str:
+    text: str = format_date(on, "EEEE dd/MM", locale=language)
     return text[:1].upper() + text[1:]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming, Kind
+from urbanbell.core.model import Role
 
 Handler = Callable[[Context, Incoming], Awaitable[None]]
 TEXT_ONLY = frozenset({Kind.TEXT})
@@ -26,9 +27,16 @@ class Router:
     # Text that answers none of the options the bot just offered.
     not_a_choice: Handler | None = None
 
-    def command(self, handler: Handler, *names: str) -> None:
+    # Commands only people with one of these roles in some ward may use.
+    guarded: dict[str, frozenset[Role]] = field(default_factory=dict)
+    not_allowed: Handler | None = None
+
+    def command(self, handler: Handler, *names: str, roles: frozenset[Role] = frozenset()) -> None:
+        """Answer these commands with `handler`; with `roles`, only for people who hold one."""
         for name in names:
             self.commands[name] = handler
+            if roles:
+                self.guarded[name] = roles
 
     def choice(self, prefix: str, handler: ChoiceHandler) -> None:
         self.choices[prefix] = handler
@@ -50,12 +58,15 @@ class Router:
             # A command starts afresh: whatever dialogue was open is left.
             ctx.interrupted = ctx.dialogue
             ctx.end()
-        handler = self._handler_for(ctx, event)
+        handler = await self._handler_for(ctx, event)
         if handler is not None:
             await handler(ctx, event)
 
-    def _handler_for(self, ctx: Context, event: Incoming) -> Handler | None:
+    async def _handler_for(self, ctx: Context, event: Incoming) -> Handler | None:
         if event.kind is Kind.COMMAND:
+            roles = self.guarded.get(event.command)
+            if roles and not any(o.role in roles for o in await ctx.officers()):
+                return self.not_allowed
             return self.commands.get(event.command, self.unknown_command)
         if ctx.dialogue is not None:
             step = self.steps.get((ctx.dialogue.name, ctx.dialogue.step))

@@ -31,3 +31,11 @@ class UnsupportedLanguage(DomainError):
     def __init__(self, language: str) -> None:
         super().__init__(language)
         self.language = language
+
+
+class NotAllowed(DomainError):
+    """The person has no role that permits this, in this ward."""
+
+
+class DateInPast(DomainError):
+    """A change to the calendar for a day that has already gone."""

@@ -85,7 +85,8 @@ class NewMessage:
     resident_id: int | None = None
     key: str | None = None  # unique: the same key is never queued twice
     not_before: datetime | None = None
-    deadline: datetime | None = None
+    deadline: datetime | None = None  # sending after this is late
+    expires_at: datetime | None = None  # after this it is pointless: skipped, never sent
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class OutboxItem:
     payload: dict[str, Any]
     resident_id: int | None
     attempts: int
+    deadline: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -25,6 +25,7 @@ from urbanbell.core.model import (
     Subscription,
     Ward,
 )
+from urbanbell.core.reminders import Follower
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ class AlleyRepository(Protocol):
         ...
 
     async def schedule(self, alley: Alley) -> AlleySchedule: ...
+    async def set_exception(self, alley_id: int, exception: CollectionException) -> None:
+        """Skip or move the collection of one day, replacing any change made for that day."""
+        ...
+
+    async def schedules(self, alley_ids: Collection[int]) -> dict[int, AlleySchedule]:
+        """The schedules of many alleys at once, by alley id."""
+        ...
+
     async def upsert(
         self,
         ward: Ward,
@@ -91,6 +100,9 @@ class SubscriptionRepository(Protocol):
     async def add(self, resident_id: int, alley: Alley, lead_minutes: int) -> Subscription: ...
     async def remove(self, subscription_id: int) -> None: ...
     async def set_lead(self, subscription_id: int, lead_minutes: int) -> None: ...
+    async def followers(self, alley_id: int | None = None) -> list[Follower]:
+        """Every subscription (of one alley, if given) of a resident who can be written to."""
+        ...
 
 
 class OfficerRepository(Protocol):
@@ -112,6 +124,10 @@ class InboxRepository(Protocol):
         """Record the update as handled; False when it had been already."""
         ...
 
+    async def forget_before(self, instant: datetime) -> int:
+        """Drop the records of updates handled before; Telegram resends none that old."""
+        ...
+
 
 class OutboxRepository(Protocol):
     async def add(self, message: NewMessage) -> int | None:
@@ -127,6 +143,26 @@ class OutboxRepository(Protocol):
         chat_id: str | None = None,
     ) -> list[OutboxItem]:
         """Take the most urgent due messages for sending (to one chat if given), under a lease."""
+        ...
+
+    async def add_new(self, messages: Sequence[NewMessage]) -> int:
+        """Queue those whose key was never queued before; say how many."""
+        ...
+
+    async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
+        """The keys of the messages of a kind that expire after the given instant."""
+        ...
+
+    async def withdraw(self, key_prefix: str) -> int:
+        """Take back unsent messages whose key starts so (a changed subscription's bells)."""
+        ...
+
+    async def lock_planning(self) -> bool:
+        """Take the planner's lock for this transaction; False when another planner has it."""
+        ...
+
+    async def expire(self, now: datetime) -> int:
+        """Skip unsent messages whose time has passed (a bell after its truck); say how many."""
         ...
 
     async def reap(self, now: datetime) -> int:

@@ -10,6 +10,7 @@ from urbanbell.core.calendar import Collection, Holidays, next_collections
 from urbanbell.core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound
 from urbanbell.core.model import LEAD_TIMES, Alley, Subscription
 from urbanbell.core.ports import UnitOfWork
+from urbanbell.core.reminders import bell_key_prefix
 
 SEARCH_LIMIT = 8
 
@@ -80,6 +81,7 @@ async def subscription_of(uow: UnitOfWork, resident_id: int, subscription_id: in
 async def unsubscribe(uow: UnitOfWork, resident_id: int, subscription_id: int) -> Subscription:
     subscription = await subscription_of(uow, resident_id, subscription_id)
     await uow.subscriptions.remove(subscription.id)
+    await uow.outbox.withdraw(bell_key_prefix(subscription.id))
     return subscription
 
 
@@ -89,6 +91,8 @@ async def set_lead_time(
     _check_lead(lead_minutes)
     subscription = await subscription_of(uow, resident_id, subscription_id)
     await uow.subscriptions.set_lead(subscription.id, lead_minutes)
+    # The bells planned with the old lead time go; the planner times them anew.
+    await uow.outbox.withdraw(bell_key_prefix(subscription.id))
     return Subscription(subscription.id, resident_id, subscription.alley, lead_minutes)
 
 

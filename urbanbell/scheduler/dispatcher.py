@@ -8,7 +8,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from urbanbell.core.clock import Clock
 from urbanbell.core.model import Delivery, OutboxItem, OutboxStatus, Outcome
@@ -73,6 +73,7 @@ class Dispatcher:
         """Claim the messages due now, send them at the platforms' pace; say how many."""
         now = self.clock.now()
         async with self.uow_factory() as uow:
+            expired = await uow.outbox.expire(now)
             reaped = await uow.outbox.reap(now)
             items = await uow.outbox.claim(
                 list(self.routes), now, self.policy.lease, self.policy.batch, self.only_chat
@@ -80,11 +81,13 @@ class Dispatcher:
             await uow.commit()
         if reaped:
             log.warning("took back %d messages whose sender stopped while holding them", reaped)
+        if expired:
+            log.warning("skipped %d messages whose time had passed before they could go", expired)
         deliveries = await asyncio.gather(*(self._send(item) for item in items))
         await self._record(list(zip(items, deliveries, strict=True)))
         return len(items)
 
-    async def _send(self, item: OutboxItem) -> Delivery:
+    async def _send(self, item: OutboxItem) -> tuple[Delivery, datetime]:
         route = self.routes[item.channel]
         # One chat's messages leave in the order they were queued.
         async with self._chat_locks[(item.channel, item.chat_id)]:
@@ -101,9 +104,9 @@ class Dispatcher:
                 delivery.outcome,
                 delivery.reason,
             )
-        return delivery
+        return delivery, self.clock.now()
 
-    async def _record(self, sent: list[tuple[OutboxItem, Delivery]]) -> None:
+    async def _record(self, sent: list[tuple[OutboxItem, tuple[Delivery, datetime]]]) -> None:
         """Write down how a batch ended, in one transaction.
 
         Until this commits, the batch's messages are held under their lease: should the
@@ -114,12 +117,18 @@ class Dispatcher:
             return
         now = self.clock.now()
         async with self.uow_factory() as uow:
-            done = [item.id for item, delivery in sent if delivery.outcome is Outcome.SENT]
-            await uow.outbox.finish(done, OutboxStatus.SENT, "", now)
-            for item, delivery in sent:
+            on_time = [
+                item.id
+                for item, (delivery, at) in sent
+                if delivery.outcome is Outcome.SENT and not _late(item, at)
+            ]
+            await uow.outbox.finish(on_time, OutboxStatus.SENT, "", now)
+            for item, (delivery, at) in sent:
                 match delivery.outcome:
                     case Outcome.SENT:
-                        pass
+                        if item.deadline is not None and _late(item, at):
+                            late = f"late by {(at - item.deadline).total_seconds():.0f} s"
+                            await uow.outbox.finish([item.id], OutboxStatus.SENT, late, at)
                     case Outcome.RETRY_AFTER:
                         later = now + timedelta(seconds=delivery.retry_after)
                         await uow.outbox.postpone(item.id, later, delivery.reason, count=False)
@@ -141,3 +150,7 @@ class Dispatcher:
                             [item.id], OutboxStatus.FAILED, delivery.reason, now
                         )
             await uow.commit()
+
+
+def _late(item: OutboxItem, at: datetime) -> bool:
+    return item.deadline is not None and at > item.deadline

@@ -248,6 +248,7 @@ class OutboxRow(Base):
     __table_args__ = (
         Index("ix_outbox_status_not_before", "status", "not_before"),
         Index("ix_outbox_chat", "channel", "chat_id", "id"),  # a chat's messages, in order
+        Index("ix_outbox_kind_expires_at", "kind", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -262,7 +263,8 @@ class OutboxRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
-    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)  # on time until then
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # never sent after
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(300))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -15,6 +16,7 @@ from urbanbell.storage.models import OutboxRow, ProcessedUpdateRow
 from urbanbell.storage.repositories import Now
 
 REPLY = "reply"
+PLANNER_LOCK = 0x0B_E1_1B_E1  # any constant, the same in every instance
 
 
 class OutboxRepository:
@@ -46,6 +48,53 @@ class OutboxRepository:
         self.session.add(row)
         await self.session.flush()
         return row.id
+
+    async def add_new(self, messages: Sequence[NewMessage]) -> int:
+        if not messages:
+            return 0
+        now = self.now()
+        rows = [
+            {
+                "key": m.key,
+                "kind": m.kind,
+                "channel": m.channel,
+                "chat_id": m.chat_id,
+                "resident_id": m.resident_id,
+                "payload": m.payload,
+                "status": OutboxStatus.PENDING.value,
+                "not_before": m.not_before or now,
+                "deadline": m.deadline,
+                "expires_at": m.expires_at,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for m in messages
+        ]
+        insert = _insert_for(self.session)
+        added = 0
+        for start in range(0, len(rows), 500):  # keeps each statement's parameters in bounds
+            result = await self.session.execute(
+                insert(OutboxRow).values(rows[start : start + 500]).on_conflict_do_nothing()
+            )
+            added += int(getattr(result, "rowcount", 0) or 0)
+        return added
+
+    async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
+        found = await self.session.scalars(
+            select(OutboxRow.key).where(
+                OutboxRow.kind == kind, OutboxRow.expires_at > expiring_after
+            )
+        )
+        return {key for key in found if key is not None}
+
+    async def withdraw(self, key_prefix: str) -> int:
+        result = await self.session.execute(
+            delete(OutboxRow).where(
+                OutboxRow.key.startswith(key_prefix, autoescape=True),
+                OutboxRow.status == OutboxStatus.PENDING.value,
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def claim(
         self,
@@ -95,9 +144,37 @@ class OutboxRepository:
             row.attempts += 1
         await self.session.flush()
         return [
-            OutboxItem(r.id, r.kind, r.channel, r.chat_id, r.payload, r.resident_id, r.attempts)
+            OutboxItem(
+                r.id,
+                r.kind,
+                r.channel,
+                r.chat_id,
+                r.payload,
+                r.resident_id,
+                r.attempts,
+                r.deadline,
+            )
             for r in rows
         ]
+
+    async def lock_planning(self) -> bool:
+        # One planner at a time when instances share PostgreSQL; the lock ends with the
+        # transaction. On SQLite, BEGIN IMMEDIATE already let only this one in.
+        if self.session.get_bind().dialect.name != "postgresql":
+            return True
+        locked = await self.session.scalar(select(func.pg_try_advisory_xact_lock(PLANNER_LOCK)))
+        return bool(locked)
+
+    async def expire(self, now: datetime) -> int:
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.status == OutboxStatus.PENDING.value,
+                OutboxRow.expires_at <= now,
+            )
+            .values(status=OutboxStatus.SKIPPED.value, outcome="expired before it could be sent")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def reap(self, now: datetime) -> int:
         result = await self.session.execute(
@@ -153,8 +230,7 @@ class InboxRepository:
 
     async def first_time(self, channel: str, key: str) -> bool:
         # Both dialects can skip a duplicate in the insert itself: one statement, no savepoint.
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = _insert_for(self.session)
         statement = (
             insert(ProcessedUpdateRow)
             .values(channel=channel, key=key, at=self.now())
@@ -162,3 +238,15 @@ class InboxRepository:
         )
         result = await self.session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
+
+    async def forget_before(self, instant: datetime) -> int:
+        result = await self.session.execute(
+            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.at < instant)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING on SQLite and PostgreSQL."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert

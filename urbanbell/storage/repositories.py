@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, delete, select
@@ -26,6 +26,7 @@ from urbanbell.core.model import (
     Ward,
 )
 from urbanbell.core.ports import Memory
+from urbanbell.core.reminders import Follower
 from urbanbell.storage.models import (
     AlleyRow,
     CollectionExceptionRow,
@@ -147,6 +148,49 @@ class AlleyRepository:
                 for e in exceptions
             ),
         )
+
+    async def set_exception(self, alley_id: int, exception: CollectionException) -> None:
+        row = await self.session.scalar(
+            select(CollectionExceptionRow).where(
+                CollectionExceptionRow.alley_id == alley_id,
+                CollectionExceptionRow.day == exception.on,
+            )
+        )
+        if row is None:
+            row = CollectionExceptionRow(alley_id=alley_id, day=exception.on)
+            self.session.add(row)
+        row.action = exception.action.value
+        row.moved_to = exception.moved_to
+        await self.session.flush()
+
+    async def schedules(self, alley_ids: Collection[int]) -> dict[int, AlleySchedule]:
+        if not alley_ids:
+            return {}
+        ids = list(alley_ids)
+        alleys = {
+            alley.id: _alley(alley, ward)
+            for alley, ward in await self.session.execute(
+                self._select().where(AlleyRow.id.in_(ids))
+            )
+        }
+        rules: dict[int, list[CollectionRule]] = {i: [] for i in alleys}
+        for row in await self.session.scalars(
+            select(CollectionRuleRow).where(CollectionRuleRow.alley_id.in_(ids))
+        ):
+            rules[row.alley_id].append(CollectionRule(_weekdays(row.weekdays), row.at))
+        exceptions: dict[int, list[CollectionException]] = {i: [] for i in alleys}
+        for exception in await self.session.scalars(
+            select(CollectionExceptionRow).where(CollectionExceptionRow.alley_id.in_(ids))
+        ):
+            exceptions[exception.alley_id].append(
+                CollectionException(
+                    exception.day, ExceptionAction(exception.action), exception.moved_to
+                )
+            )
+        return {
+            i: AlleySchedule(alley, tuple(rules[i]), tuple(exceptions[i]))
+            for i, alley in alleys.items()
+        }
 
     async def upsert(
         self,
@@ -318,6 +362,25 @@ class SubscriptionRepository:
         row = await self.session.get_one(SubscriptionRow, subscription_id)
         row.lead_minutes = lead_minutes
         await self.session.flush()
+
+    async def followers(self, alley_id: int | None = None) -> list[Follower]:
+        query = (
+            select(
+                SubscriptionRow.id,
+                SubscriptionRow.resident_id,
+                SubscriptionRow.alley_id,
+                ResidentRow.channel,
+                ResidentRow.external_id,
+                SubscriptionRow.lead_minutes,
+                ResidentRow.language,
+                ResidentRow.platform_language,
+            )
+            .join(ResidentRow, SubscriptionRow.resident_id == ResidentRow.id)
+            .where(ResidentRow.active.is_(True))
+        )
+        if alley_id is not None:
+            query = query.where(SubscriptionRow.alley_id == alley_id)
+        return [Follower(*row) for row in await self.session.execute(query)]
 
 
 class OfficerRepository:

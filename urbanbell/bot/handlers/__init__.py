@@ -1,7 +1,8 @@
 """Every command, button and dialogue step, registered in one place."""
 
-from urbanbell.bot.handlers import general, schedule, subscriptions
+from urbanbell.bot.handlers import general, officers, schedule, subscriptions
 from urbanbell.bot.router import Router
+from urbanbell.core.schedule_changes import MAY_CHANGE_CALENDAR
 
 
 def build_router() -> Router:
@@ -11,6 +12,7 @@ def build_router() -> Router:
         free_text=general.free_text,
         not_a_choice=general.not_a_choice,
         unexpected=general.unexpected,
+        not_allowed=general.not_allowed,
     )
     # Vietnamese aliases beside the English commands, for residents who type.
     router.command(subscriptions.start, "start", "batdau")
@@ -21,6 +23,9 @@ def build_router() -> Router:
     router.command(general.ask_language, "language", "ngonngu")
     router.command(general.show_help, "help", "trogiup")
     router.command(general.cancel, "cancel", "huy")
+    # Officers' commands: refused to anyone without the role, before the handler runs.
+    router.command(officers.skip_collection, "skip", roles=MAY_CHANGE_CALENDAR)
+    router.command(officers.move_collection, "move", roles=MAY_CHANGE_CALENDAR)
 
     router.choice("find", subscriptions.ask_for_alley)
     router.choice("help", general.help_choice)

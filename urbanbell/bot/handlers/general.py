@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from urbanbell.bot.context import Context, officer_identity
+from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming
 from urbanbell.bot.handlers.schedule import DAYS as SCHEDULE_DAYS
 from urbanbell.bot.render import ROLE_NAMES
 from urbanbell.bot.replies import Choice
 from urbanbell.core import residents
 from urbanbell.core.errors import UnsupportedLanguage
+from urbanbell.core.schedule_changes import MAY_CHANGE_CALENDAR
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -26,7 +27,13 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
         _("/cancel: stop what we are doing"),
         _("/help: this list"),
     ]
-    for officer in await residents.roles_of(ctx.uow, *officer_identity(ctx.resident)):
+    officers = await ctx.officers()
+    if any(o.role in MAY_CHANGE_CALENDAR for o in officers):
+        lines.append(_("/skip <alley> <YYYY-MM-DD>: no collection in an alley that day"))
+        lines.append(
+            _("/move <alley> <YYYY-MM-DD> <YYYY-MM-DD HH:MM>: move that day's collection")
+        )
+    for officer in officers:
         lines.append(
             _("Your role in {ward}: {role}.").format(
                 role=_(ROLE_NAMES[officer.role]), ward=officer.ward.name
@@ -96,6 +103,12 @@ async def free_text(ctx: Context, event: Incoming) -> None:
             "Send /help to see everything I can do."
         )
     )
+
+
+async def not_allowed(ctx: Context, event: Incoming) -> None:
+    """Refuse a command that needs a ward role the person does not have."""
+    _ = ctx._
+    ctx.say(_("Only the ward's officers can use /{command}.").format(command=event.command))
 
 
 async def unexpected(ctx: Context, event: Incoming) -> None:

@@ -1,0 +1,65 @@
+"""Fixtures for conversations: the demo wards, and people who talk to the bot."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tests.support import FixedClock
+from urbanbell.bootstrap import build_conversation
+from urbanbell.bot.conversation import Conversation
+from urbanbell.bot.events import Incoming, Kind, Sender
+from urbanbell.bot.i18n import Catalogues
+from urbanbell.bot.replies import Reply
+from urbanbell.cli import DEMO_SEED
+from urbanbell.core.ports import UnitOfWorkFactory
+from urbanbell.core.seeding import apply_seed, parse_seed
+from urbanbell.settings import LOCALES, Settings
+
+
+class Person:
+    """A resident typing to the bot, as on a channel that numbers its options."""
+
+    def __init__(self, conversation: Conversation, id: str = "42", language: str | None = "en"):
+        self.conversation = conversation
+        self.sender = Sender("console", id, "Cô Ba", language)
+        self.last: list[Reply] = []
+
+    async def says(self, text: str) -> str:
+        self.last = await self.conversation.handle(Incoming.from_text(self.sender, text))
+        return self.text
+
+    async def presses(self, data: str) -> str:
+        event = Incoming(self.sender, Kind.CHOICE, choice=data)
+        self.last = await self.conversation.handle(event)
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.last)
+
+    @property
+    def options(self) -> list[str]:
+        return [c.label for r in self.last for c in r.choices]
+
+    def option_data(self) -> list[str]:
+        return [c.data for r in self.last for c in r.choices]
+
+
+@pytest.fixture
+async def seeded(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
+    async with uow_factory() as uow:
+        await apply_seed(
+            uow, parse_seed(yaml.safe_load(DEMO_SEED.read_text())), "Asia/Ho_Chi_Minh"
+        )
+        await uow.commit()
+    return uow_factory
+
+
+def converse(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> Conversation:
+    return build_conversation(Settings(), uow_factory, Catalogues(LOCALES), clock)
+
+
+@pytest.fixture
+def conversation(seeded: UnitOfWorkFactory, clock: FixedClock) -> Conversation:
+    return converse(seeded, clock)

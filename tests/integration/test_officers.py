@@ -1,0 +1,113 @@
+"""Officers change an alley's collections in chat; residents and strangers cannot."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from tests.integration.conftest import Person, converse
+from tests.support import FixedClock
+from urbanbell.bot.conversation import Conversation
+from urbanbell.core.ports import UnitOfWorkFactory
+from urbanbell.storage.models import CollectionExceptionRow, OutboxRow
+from urbanbell.storage.uow import SqlUnitOfWork
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CHI_LAN = "9001"  # officer of Ninh Kiều in the demo seed
+ANH_KHOA = "9201"  # officer of Sóc Trăng
+
+
+async def exceptions(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str | None]]:
+    async with uow_factory() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        rows = await uow.session.scalars(select(CollectionExceptionRow))
+        # The demo seed has exceptions of its own, from 25 December on.
+        return sorted((str(r.day), r.action) for r in rows if r.day < date(2026, 12, 20))
+
+
+async def notices(uow_factory: UnitOfWorkFactory) -> list[tuple[str, str]]:
+    async with uow_factory() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        rows = await uow.session.scalars(select(OutboxRow).where(OutboxRow.kind == "notice"))
+        return sorted((r.chat_id, str(r.payload["text"])) for r in rows)
+
+
+async def test_an_officer_skips_a_collection_and_its_followers_are_told(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    vietnamese, english = Person(conversation, "1", None), Person(conversation, "2", "en")
+    await vietnamese.says("/start nk-hem-51")
+    await english.says("/start nk-hem-51")
+    officer = Person(conversation, CHI_LAN, "en")
+
+    answer = await officer.says("/skip nk-hem-51 2026-12-02")
+
+    assert answer == (
+        "Done: no collection in Hẻm 51 Đường 3 Tháng 2 on Wednesday 02/12. "
+        "2 followers are being told."
+    )
+    assert await exceptions(seeded) == [("2026-12-02", "skip")]
+    told = dict(await notices(seeded))
+    assert told["2"] == "🔔 Hẻm 51 Đường 3 Tháng 2: no garbage collection on Wednesday 02/12."
+    assert "Thứ Tư 02/12" in told["1"]
+    schedule = await english.says("/schedule")
+    assert "Wednesday 02/12: no collection (cancelled by the ward)" in schedule
+
+
+async def test_an_officer_moves_a_collection(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    follower = Person(conversation, "2", "en")
+    await follower.says("/start nk-hem-51")
+    officer = Person(conversation, CHI_LAN, "en")
+
+    answer = await officer.says("/move nk-hem-51 2026-12-02 2026-12-03 07:00")
+
+    assert answer.startswith(
+        "Done: the collection of Wednesday 02/12 in Hẻm 51 Đường 3 Tháng 2 moves to "
+        "Thursday 03/12 at 07:00."
+    )
+    assert await exceptions(seeded) == [("2026-12-02", "move")]
+    assert "Thursday 03/12 at 07:00 (moved from Wednesday 02/12)" in await follower.says(
+        "/schedule"
+    )
+
+
+async def test_a_resident_cannot_use_an_officers_command(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    resident = Person(conversation, "5", "en")
+    assert await resident.says("/skip nk-hem-51 2026-12-02") == (
+        "Only the ward's officers can use /skip."
+    )
+    assert await exceptions(seeded) == []
+
+
+async def test_an_officer_of_another_ward_cannot_change_this_wards_alleys(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    stranger = Person(conversation, ANH_KHOA, "en")
+    answer = await stranger.says("/skip nk-hem-51 2026-12-02")
+    assert answer == "Only officers of the alley's own ward can change its collections."
+    assert await exceptions(seeded) == []
+
+
+async def test_a_past_day_or_a_malformed_command_changes_nothing(
+    seeded: UnitOfWorkFactory,
+) -> None:
+    officer = Person(
+        converse(seeded, FixedClock(datetime(2026, 12, 5, 8, 0, tzinfo=VN))), CHI_LAN, "en"
+    )
+    assert "has passed" in await officer.says("/skip nk-hem-51 2026-12-02")
+    assert "has passed" in await officer.says("/move nk-hem-51 2026-12-07 2026-12-04 07:00")
+    assert (await officer.says("/skip nk-hem-51 tomorrow")).startswith("Write it so: /skip")
+    assert (await officer.says("/move nk-hem-51 2026-12-07")).startswith("Write it so: /move")
+    assert "No alley has the code “nosuch”" in await officer.says("/skip nosuch 2026-12-09")
+    assert await exceptions(seeded) == []
+
+
+async def test_help_shows_officers_their_commands(conversation: Conversation) -> None:
+    assert "/skip" in await Person(conversation, CHI_LAN, "en").says("/help")
+    assert "/skip" not in await Person(conversation, "5", "en").says("/help")

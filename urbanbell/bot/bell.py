@@ -1,0 +1,59 @@
+"""The words of the bell, in each resident's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from urbanbell.bot.i18n import Catalogues
+from urbanbell.bot.render import day_name, hhmm
+from urbanbell.bot.replies import Reply
+from urbanbell.core.reminders import Follower, Reminder
+from urbanbell.core.schedule_changes import ScheduleChange
+
+
+class BellWording:
+    """Turns a reminder into the message a resident reads."""
+
+    def __init__(self, catalogues: Catalogues, default_language: str) -> None:
+        self.catalogues = catalogues
+        self.default_language = default_language
+
+    def __call__(self, reminder: Reminder) -> dict[str, Any]:
+        follower = reminder.follower
+        language = self.catalogues.pick(
+            follower.language, follower.platform_language, self.default_language
+        )
+        _ = self.catalogues.get(language).gettext
+        alley = reminder.schedule.alley
+        text = _(
+            "🔔 The garbage truck reaches {alley} at {time}, in {lead} minutes. "
+            "Please bring your garbage out now."
+        ).format(alley=alley.name, time=hhmm(reminder.collection.at), lead=follower.lead_minutes)
+        return Reply(text).to_payload()
+
+
+class NoticeWording:
+    """Turns a change of an alley's calendar into the message each follower reads."""
+
+    def __init__(self, catalogues: Catalogues, default_language: str) -> None:
+        self.catalogues = catalogues
+        self.default_language = default_language
+
+    def __call__(self, follower: Follower, change: ScheduleChange) -> dict[str, Any]:
+        language = self.catalogues.pick(
+            follower.language, follower.platform_language, self.default_language
+        )
+        _ = self.catalogues.get(language).gettext
+        day = day_name(change.day, language)
+        if change.moved_to is None:
+            text = _("🔔 {alley}: no garbage collection on {day}.").format(
+                alley=change.alley.name, day=day
+            )
+        else:
+            text = _("🔔 {alley}: the collection of {day} moves to {new_day} at {time}.").format(
+                alley=change.alley.name,
+                day=day,
+                new_day=day_name(change.moved_to.date(), language),
+                time=hhmm(change.moved_to),
+            )
+        return Reply(text).to_payload()

@@ -1,0 +1,128 @@
+"""The bell: which reminders are due, and when to start each so that all land on time.
+
+A reminder is due `lead` minutes before its collection. It is on time when it lands in
+`[due - 10 min, due + 1 min]`, and it is never sent once the collection has passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from urbanbell.core.calendar import Collection, Holidays, collections_between
+from urbanbell.core.model import AlleySchedule
+
+EARLY = timedelta(minutes=10)  # how early a reminder may land and still be on time
+LATE = timedelta(minutes=1)  # how late
+
+
+@dataclass(frozen=True)
+class Follower:
+    """A subscription as the bell needs it: who, where to write, in which language."""
+
+    subscription_id: int
+    resident_id: int
+    alley_id: int
+    channel: str
+    chat_id: str
+    lead_minutes: int
+    language: str | None
+    platform_language: str | None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    follower: Follower
+    schedule: AlleySchedule
+    collection: Collection
+
+    @property
+    def due(self) -> datetime:
+        return self.collection.at - timedelta(minutes=self.follower.lead_minutes)
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        return self.due - EARLY, self.due + LATE
+
+    @property
+    def key(self) -> str:
+        """Unique per subscription and collection: the outbox never takes the same one twice."""
+        at = self.collection.at.astimezone(UTC).strftime("%Y%m%dT%H%M")
+        return f"{bell_key_prefix(self.follower.subscription_id)}{at}"
+
+
+def bell_key_prefix(subscription_id: int) -> str:
+    return f"bell:{subscription_id}:"
+
+
+@dataclass(frozen=True)
+class Planned:
+    reminder: Reminder
+    start: datetime  # not before this; earlier than `due` only to make room in a crowded slot
+    on_time: bool  # False when the platform's rate cannot land it inside its window
+
+
+@dataclass(frozen=True)
+class Crowded:
+    """A minute of the calendar whose reminders cannot all land on time."""
+
+    channel: str
+    minute: datetime
+    reminders: int
+    late: int
+
+
+def reminders_between(
+    schedules: Mapping[int, AlleySchedule],
+    followers: Iterable[Follower],
+    start: datetime,
+    end: datetime,
+    holidays: Holidays,
+) -> list[Reminder]:
+    """Reminders for the collections in `[start, end)`; a reminder may be due before `start`."""
+    collections = {
+        alley_id: collections_between(schedule, start, end, holidays)
+        for alley_id, schedule in schedules.items()
+    }
+    return [
+        Reminder(follower, schedules[follower.alley_id], collection)
+        for follower in followers
+        for collection in collections.get(follower.alley_id, ())
+    ]
+
+
+def plan(reminders: Sequence[Reminder], per_second: float, now: datetime) -> list[Planned]:
+    """When to start each reminder so that, sent at `per_second`, every one lands by the end
+    of its window.
+
+    Working back from the latest deadline, each reminder must be sent one sending slot before
+    the next one's latest moment, and by its own deadline. It starts at its due time unless
+    that latest moment comes sooner; one whose latest moment comes before its window opens
+    cannot be on time and is marked, to be reported.
+    """
+    gap = timedelta(seconds=1 / per_second)
+    planned: list[Planned] = []
+    latest: datetime | None = None
+    for reminder in sorted(reminders, key=lambda r: r.window[1], reverse=True):
+        earliest, deadline = reminder.window
+        latest = deadline if latest is None else min(deadline, latest - gap)
+        start = min(reminder.due, latest)
+        planned.append(Planned(reminder, max(start, now), on_time=latest >= earliest))
+    planned.reverse()
+    return planned
+
+
+def crowded(planned: Iterable[Planned]) -> list[Crowded]:
+    """The minutes with reminders that cannot land on time, with how many."""
+    counts: dict[tuple[str, datetime], list[int]] = {}
+    for item in planned:
+        minute = item.reminder.due.replace(second=0, microsecond=0)
+        total = counts.setdefault((item.reminder.follower.channel, minute), [0, 0])
+        total[0] += 1
+        total[1] += 0 if item.on_time else 1
+    return [
+        Crowded(channel, minute, total, late)
+        for (channel, minute), (total, late) in sorted(counts.items())
+        if late
+    ]

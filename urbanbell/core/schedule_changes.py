@@ -1,0 +1,78 @@
+"""Officers change one collection of an alley; its followers are told at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from urbanbell.core.errors import AlleyNotFound, DateInPast, NotAllowed
+from urbanbell.core.model import (
+    Alley,
+    CollectionException,
+    ExceptionAction,
+    NewMessage,
+    Officer,
+    Role,
+)
+from urbanbell.core.ports import UnitOfWork
+from urbanbell.core.reminders import Follower, bell_key_prefix
+
+MAY_CHANGE_CALENDAR = frozenset({Role.OFFICER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class ScheduleChange:
+    alley: Alley
+    day: date
+    moved_to: datetime | None  # in the ward's time zone; None when the collection is skipped
+    told: int = 0  # followers sent a notice
+
+
+Notice = Callable[[Follower, ScheduleChange], dict[str, Any]]
+
+
+async def change_collection(
+    uow: UnitOfWork,
+    officers: Sequence[Officer],
+    alley_code: str,
+    day: date,
+    moved_to: datetime | None,
+    now: datetime,
+    notice: Notice,
+) -> ScheduleChange:
+    """Skip (no `moved_to`) or move the collection of `day`, and tell the alley's followers.
+
+    `moved_to` is a naive local time of the ward. The bells already planned for the alley
+    are withdrawn; the planner times them anew from the changed calendar.
+    """
+    alley = await uow.alleys.by_code(alley_code)
+    if alley is None:
+        raise AlleyNotFound(alley_code)
+    if not any(o.ward.id == alley.ward.id and o.role in MAY_CHANGE_CALENDAR for o in officers):
+        raise NotAllowed()
+    zone = ZoneInfo(alley.ward.timezone)
+    today = now.astimezone(zone).date()
+    if day < today or (moved_to is not None and moved_to.replace(tzinfo=zone) < now):
+        raise DateInPast()
+    action = ExceptionAction.SKIP if moved_to is None else ExceptionAction.MOVE
+    await uow.alleys.set_exception(alley.id, CollectionException(day, action, moved_to))
+    followers = await uow.subscriptions.followers(alley.id)
+    for follower in followers:
+        await uow.outbox.withdraw(bell_key_prefix(follower.subscription_id))
+    change = ScheduleChange(alley, day, moved_to.replace(tzinfo=zone) if moved_to else None)
+    told = await uow.outbox.add_new(
+        [
+            NewMessage(
+                kind="notice",
+                channel=f.channel,
+                chat_id=f.chat_id,
+                payload=notice(f, change),
+                resident_id=f.resident_id,
+            )
+            for f in followers
+        ]
+    )
+    return ScheduleChange(alley, day, change.moved_to, told)

@@ -1,0 +1,100 @@
+"""The planner: puts every reminder of the coming day in the outbox, each once, timed."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from urbanbell.core.calendar import Holidays
+from urbanbell.core.clock import Clock
+from urbanbell.core.model import NewMessage
+from urbanbell.core.ports import UnitOfWorkFactory
+from urbanbell.core.reminders import Crowded, Planned, Reminder, crowded, plan, reminders_between
+
+log = logging.getLogger(__name__)
+
+BELL = "bell"
+Wording = Callable[[Reminder], dict[str, Any]]
+
+
+@dataclass
+class PlanReport:
+    planned: int = 0  # reminders put in the outbox by this run
+    late: int = 0  # of those, due already (the bot was down): sent at once, counted late
+    crowded: list[Crowded] = field(default_factory=list)
+    skipped: bool = False  # another planner was at work
+
+
+class Planner:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        holidays: Holidays,
+        wording: Wording,
+        rates: Mapping[str, float],  # messages a second each channel can carry
+        horizon: timedelta = timedelta(hours=24),
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.holidays = holidays
+        self.wording = wording
+        self.rates = rates
+        self.horizon = horizon
+
+    async def run(self) -> PlanReport:
+        """Plan the reminders of the collections from now to the horizon; safe to repeat."""
+        now = self.clock.now()
+        async with self.uow_factory() as uow:
+            if not await uow.outbox.lock_planning():
+                return PlanReport(skipped=True)
+            followers = await uow.subscriptions.followers()
+            schedules = await uow.alleys.schedules({f.alley_id for f in followers})
+            reminders = reminders_between(
+                schedules, followers, now, now + self.horizon, self.holidays
+            )
+            by_channel: defaultdict[str, list[Reminder]] = defaultdict(list)
+            for reminder in reminders:
+                by_channel[reminder.follower.channel].append(reminder)
+            timed: list[Planned] = []
+            for channel, group in by_channel.items():
+                # A channel without a known rate is planned at a pace that rarely crowds.
+                timed += plan(group, self.rates.get(channel, 1.0), now)
+            known = await uow.outbox.keys_since(BELL, now)
+            new = [p for p in timed if p.reminder.key not in known]
+            planned = await uow.outbox.add_new([self._message(p) for p in new])
+            await uow.commit()
+        report = PlanReport(
+            planned=planned,
+            late=sum(1 for p in new if p.reminder.due < now),
+            crowded=crowded(timed),
+        )
+        for slot in report.crowded:
+            log.warning(
+                "on %s at %s, %d of %d reminders cannot land on time at %s's rate",
+                slot.channel,
+                slot.minute.strftime("%Y-%m-%d %H:%M"),
+                slot.late,
+                slot.reminders,
+                slot.channel,
+            )
+        return report
+
+    def _message(self, planned: Planned) -> NewMessage:
+        reminder = planned.reminder
+        follower = reminder.follower
+        return NewMessage(
+            kind=BELL,
+            channel=follower.channel,
+            chat_id=follower.chat_id,
+            payload=self.wording(reminder),
+            resident_id=follower.resident_id,
+            key=reminder.key,
+            not_before=planned.start,
+            deadline=reminder.window[1],
+            expires_at=reminder.collection.at,
+        )
