@@ -84,6 +84,18 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         ),
     )
     scheduler = build_scheduler(app.planner(), app.uow, app.clock)
+    # Officers come and go with `urbanbell seed`, run by another process: look every few
+    # minutes (it costs one query; Telegram is asked only when something changed).
+    scheduler.add_job(
+        telegram.refresh_officer_menus,
+        "interval",
+        args=[app.uow],
+        minutes=5,
+        id="officer-menus",
+        next_run_time=app.clock.now(),
+        coalesce=True,
+        misfire_grace_time=300,
+    )
     try:
         async with telegram:
             scheduler.start()

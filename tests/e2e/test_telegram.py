@@ -180,3 +180,35 @@ async def test_a_webhook_request_with_a_wrong_or_missing_secret_is_refused_unpro
     assert feed.status_code == 200 and b"BEGIN:VEVENT" in feed.content  # the same web server
     assert reply.text is not None and "Hẻm 51" in reply.text
     assert len(fake.messages_to(LAN)) == 1  # the repeated delivery was answered once
+
+
+async def test_calendar_sends_each_followed_alley_as_a_calendar_file(
+    fake: FakeTelegram, database: str
+) -> None:
+    async with running_bot(bot_settings(fake, database)):
+        fake.send_text(LAN, "/start nk-hem-51", language_code="en")
+        await fake.wait_for_messages(LAN, 1)
+        fake.send_text(LAN, "/calendar", language_code="en")
+        _, note, sent_file = await fake.wait_for_messages(LAN, 3)
+
+    assert note.text is not None and note.text.startswith("Hẻm 51 Đường 3 Tháng 2: open the file")
+    assert sent_file.method == "sendDocument"
+    upload = sent_file.params["document"]
+    assert upload.filename == "nk-hem-51.ics"
+    assert b"BEGIN:VEVENT" in upload.content and b"Garbage collection" in upload.content
+
+
+async def test_officers_get_their_own_commands_in_their_menu(
+    fake: FakeTelegram, database: str
+) -> None:
+    async with running_bot(bot_settings(fake, database)):
+        await fake.wait_for_calls("setMyCommands", 2 + 2 * 4)  # everyone + four officers
+
+    everyone = [c["command"] for c in fake.commands_for()]
+    chi_lan = [c["command"] for c in fake.commands_for({"type": "chat", "chat_id": 9001})]
+    chi_hoa = [c["command"] for c in fake.commands_for({"type": "chat", "chat_id": 9101})]
+    assert "skip" not in everyone and "subscribe" in everyone
+    assert {"skip", "move", "subscribe"} <= set(chi_lan)
+    assert "skip" not in chi_hoa  # an organiser does not change the calendar
+    english = fake.commands_for({"type": "chat", "chat_id": 9001}, "en")
+    assert {"command": "skip", "description": "no collection in an alley on a day"} in english

@@ -18,6 +18,9 @@ CHANNEL = "console"
 
 def render(reply: Reply) -> str:
     lines = [reply.text]
+    if reply.document is not None:
+        size = len(reply.document.content)
+        lines.append(f"  [{reply.document.filename}, {size} bytes]")
     lines.extend(f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, 1))
     return "\n".join(lines)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from urbanbell.bot.i18n import Catalogues
-from urbanbell.bot.replies import Choice, Reply
+from urbanbell.bot.replies import Choice, Document, Reply
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.model import DialogueState, Officer, Resident
 from urbanbell.core.ports import UnitOfWork
@@ -40,8 +40,13 @@ class Context:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.catalogues.get(self.language).ngettext(singular, plural, n)
 
-    def say(self, text: str, choices: list[Choice] | tuple[Choice, ...] = ()) -> None:
-        self.replies.append(Reply(text, tuple(choices)))
+    def say(
+        self,
+        text: str,
+        choices: list[Choice] | tuple[Choice, ...] = (),
+        document: Document | None = None,
+    ) -> None:
+        self.replies.append(Reply(text, tuple(choices), document))
 
     def begin(self, name: str, step: str, **data: object) -> None:
         self.dialogue = DialogueState(name, step, dict(data))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -14,17 +15,39 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent along with a reply, such as an alley's calendar."""
+
+    filename: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
+    document: Document | None = None
 
     def to_payload(self) -> dict[str, Any]:
         """The reply as JSON for the outbox."""
-        return {"text": self.text, "choices": [[c.label, c.data] for c in self.choices]}
+        payload: dict[str, Any] = {
+            "text": self.text,
+            "choices": [[c.label, c.data] for c in self.choices],
+        }
+        if self.document is not None:
+            payload["document"] = {
+                "filename": self.document.filename,
+                "content": base64.b64encode(self.document.content).decode("ascii"),
+            }
+        return payload
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Reply:
         choices = tuple(
             Choice(str(label), str(data)) for label, data in payload.get("choices", [])
         )
-        return cls(str(payload.get("text", "")), choices)
+        document = None
+        if isinstance(found := payload.get("document"), Mapping):
+            content = base64.b64decode(str(found.get("content", "")))
+            document = Document(str(found.get("filename", "file")), content)
+        return cls(str(payload.get("text", "")), choices, document)

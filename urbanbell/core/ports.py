@@ -107,6 +107,10 @@ class SubscriptionRepository(Protocol):
 
 class OfficerRepository(Protocol):
     async def of_person(self, channel: str, external_id: str) -> list[Officer]: ...
+    async def roles_on(self, channel: str) -> dict[str, set[Role]]:
+        """Everyone with a role on a channel: their id there, and their roles in any ward."""
+        ...
+
     async def upsert(
         self, ward: Ward, channel: str, external_id: str, role: Role, name: str
     ) -> tuple[Officer, bool]: ...

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from urbanbell.core.calendar import Collection, Holidays, occurrences
-from urbanbell.core.model import Alley
+from urbanbell.core.model import Alley, AlleySchedule
 from urbanbell.core.ports import UnitOfWork
 
 
@@ -32,3 +32,10 @@ async def week_ahead(
         ]
         weeks.append(AlleyWeek(alley, upcoming))
     return weeks
+
+
+async def followed_schedules(uow: UnitOfWork, resident_id: int) -> list[AlleySchedule]:
+    """The schedules of the alleys the resident follows."""
+    followed = await uow.subscriptions.of_resident(resident_id)
+    found = await uow.alleys.schedules([s.alley.id for s in followed])
+    return [found[s.alley.id] for s in followed if s.alley.id in found]

@@ -400,6 +400,15 @@ class OfficerRepository:
             for row, ward_row in await self.session.execute(query)
         ]
 
+    async def roles_on(self, channel: str) -> dict[str, set[Role]]:
+        found: dict[str, set[Role]] = {}
+        rows = await self.session.execute(
+            select(OfficerRow.external_id, OfficerRow.role).where(OfficerRow.channel == channel)
+        )
+        for external_id, role in rows:
+            found.setdefault(external_id, set()).add(Role(role))
+        return found
+
     async def upsert(
         self, ward: Ward, channel: str, external_id: str, role: Role, name: str
     ) -> tuple[Officer, bool]:

@@ -20,6 +20,7 @@ def build_router() -> Router:
     router.command(subscriptions.show_mine, "mine", "cuatoi")
     router.command(subscriptions.unsubscribe, "unsubscribe", "huydangky")
     router.command(schedule.show_schedule, "schedule", "lich")
+    router.command(schedule.send_calendars, "calendar", "lichthu")
     router.command(general.ask_language, "language", "ngonngu")
     router.command(general.show_help, "help", "trogiup")
     router.command(general.cancel, "cancel", "huy")

@@ -22,6 +22,7 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
         _("/subscribe: follow an alley and hear the bell before the truck comes"),
         _("/mine: the alleys you follow and your reminder times"),
         _("/schedule: collections in the next {days} days").format(days=SCHEDULE_DAYS),
+        _("/calendar: your alleys' collections as a file for your phone's calendar"),
         _("/unsubscribe: stop following an alley"),
         _("/language: Tiếng Việt or English"),
         _("/cancel: stop what we are doing"),

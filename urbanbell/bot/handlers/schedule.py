@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming
+from urbanbell.bot.ics import alley_calendar, collections_ahead
 from urbanbell.bot.render import alley_name, collection_line
-from urbanbell.core.schedule import week_ahead
+from urbanbell.bot.replies import Document
+from urbanbell.core.schedule import followed_schedules, week_ahead
 
 DAYS = 7
 
@@ -25,3 +27,27 @@ async def show_schedule(ctx: Context, event: Incoming) -> None:
             lines.append("• " + _("no collection in these days"))
         lines.extend("• " + collection_line(ctx, c) for c in week.collections)
     ctx.say("\n".join(lines))
+
+
+async def send_calendars(ctx: Context, event: Incoming) -> None:
+    """Send each followed alley's coming collections as a file for the phone's calendar."""
+    _ = ctx._
+    schedules = await followed_schedules(ctx.uow, ctx.resident.id)
+    if not schedules:
+        ctx.say(_("You follow no alley yet. Send /subscribe to find yours."))
+        return
+    for schedule in schedules:
+        alley = schedule.alley
+        content = alley_calendar(
+            alley,
+            collections_ahead(schedule, ctx.now, ctx.holidays),
+            summary=_("Garbage collection: {alley}").format(alley=alley.name),
+            calendar_name=_("Garbage collection calendar: {alley}").format(alley=alley.name),
+            stamp=ctx.now,
+        )
+        ctx.say(
+            _("{alley}: open the file to add its collections to your phone's calendar.").format(
+                alley=alley.name
+            ),
+            document=Document(f"{alley.code}.ics", content),
+        )

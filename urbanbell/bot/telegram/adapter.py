@@ -42,7 +42,7 @@ def to_incoming(update: Update) -> Incoming | None:
     return Incoming(sender, Kind.OTHER, **common)
 
 
-def render(payload: Mapping[str, Any]) -> tuple[list[str], InlineKeyboardMarkup | None]:
+def render(payload: Mapping[str, Any]) -> tuple[Reply, list[str], InlineKeyboardMarkup | None]:
     """The text of a reply in parts Telegram accepts, and its choices as a keyboard.
 
     Replies go out without a parse mode, so text a resident typed is shown exactly as typed
@@ -57,7 +57,7 @@ def render(payload: Mapping[str, Any]) -> tuple[list[str], InlineKeyboardMarkup 
         for choice in reply.choices:
             if len(choice.data.encode()) > CALLBACK_DATA_LIMIT:
                 raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {choice.data}")
-    return split_text(reply.text), keyboard
+    return reply, split_text(reply.text), keyboard
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:

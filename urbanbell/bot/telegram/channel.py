@@ -12,10 +12,11 @@ from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.i18n import Catalogues
 from urbanbell.bot.telegram.adapter import CHANNEL
 from urbanbell.bot.telegram.app import ChatQueue, build_application
-from urbanbell.bot.telegram.menus import set_menus
+from urbanbell.bot.telegram.menus import Menus
 from urbanbell.bot.telegram.messenger import TelegramMessenger
 from urbanbell.bot.telegram.polling import ALLOWED_UPDATES, poll
 from urbanbell.bot.telegram.webhook import webhook_route
+from urbanbell.core.ports import UnitOfWorkFactory
 
 
 class ChannelError(Exception):
@@ -41,6 +42,7 @@ class TelegramChannel:
         self.default_language = default_language
         self.webhook = webhook
         self.chats = ChatQueue()
+        self.menus = Menus(self.application.bot, catalogues, default_language)
 
     @property
     def username(self) -> str:
@@ -53,7 +55,7 @@ class TelegramChannel:
             raise ChannelError(
                 "setting URBANBELL_TELEGRAM_TOKEN: Telegram refused this token"
             ) from None
-        await set_menus(self.application.bot, self.catalogues, self.default_language)
+        await self.menus.set_for_everyone()
         return self
 
     async def __aexit__(
@@ -76,6 +78,14 @@ class TelegramChannel:
         url, secret = self.webhook
         await self.application.bot.set_webhook(
             url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
+
+    async def refresh_officer_menus(self, uow_factory: UnitOfWorkFactory) -> None:
+        """Show each officer their own commands; run at start-up and when officers may change."""
+        async with uow_factory() as uow:
+            roles = await uow.officers.roles_on(CHANNEL)
+        await self.menus.refresh_officers(
+            {int(user): held for user, held in roles.items() if user.lstrip("-").isdigit()}
         )
 
     async def poll(self) -> None:

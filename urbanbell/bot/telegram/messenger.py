@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from urbanbell.bot.telegram.adapter import CHANNEL, render
@@ -25,13 +25,22 @@ class TelegramMessenger:
 
     async def deliver(self, chat_id: str, payload: Mapping[str, Any]) -> Delivery:
         try:
-            parts, keyboard = render(payload)
+            reply, parts, keyboard = render(payload)
         except ValueError as error:
             return Delivery(Outcome.FAILED, str(error))
+        document = reply.document
         try:
             for number, part in enumerate(parts, 1):
-                markup = keyboard if number == len(parts) else None
-                await self.bot.send_message(int(chat_id), part, reply_markup=markup)
+                last = number == len(parts) and document is None
+                await self.bot.send_message(
+                    int(chat_id), part, reply_markup=keyboard if last else None
+                )
+            if document is not None:
+                await self.bot.send_document(
+                    int(chat_id),
+                    InputFile(document.content, filename=document.filename),
+                    reply_markup=keyboard,
+                )
         except TelegramError as error:
             return outcome_of(error)
         return Delivery(Outcome.SENT)
