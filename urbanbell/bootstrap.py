@@ -41,7 +41,14 @@ class App:
         """The bell's planner, timing each channel's reminders at that channel's rate."""
         wording = BellWording(self.catalogues, self.settings.default_locale)
         rates = {TELEGRAM: self.settings.telegram_per_second, CONSOLE: CONSOLE_RATE}
-        return Planner(self.uow, self.clock, self.conversation.holidays, wording, rates)
+        return Planner(
+            self.uow,
+            self.clock,
+            self.conversation.holidays,
+            wording,
+            rates,
+            group_lead=self.settings.reminder_lead_minutes,
+        )
 
 
 def build_conversation(

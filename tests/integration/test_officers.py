@@ -9,8 +9,14 @@ from sqlalchemy import select
 
 from tests.integration.conftest import Person, converse
 from tests.support import FixedClock
+from urbanbell.bot.bell import BellWording
 from urbanbell.bot.conversation import Conversation
+from urbanbell.bot.events import Incoming, Sender
+from urbanbell.bot.i18n import Catalogues
+from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.ports import UnitOfWorkFactory
+from urbanbell.scheduler.planner import Planner
+from urbanbell.settings import LOCALES
 from urbanbell.storage.models import CollectionExceptionRow, OutboxRow
 from urbanbell.storage.uow import SqlUnitOfWork
 
@@ -111,3 +117,37 @@ async def test_a_past_day_or_a_malformed_command_changes_nothing(
 async def test_help_shows_officers_their_commands(conversation: Conversation) -> None:
     assert "/skip" in await Person(conversation, CHI_LAN, "en").says("/help")
     assert "/skip" not in await Person(conversation, "5", "en").says("/help")
+
+
+async def test_an_officer_links_an_alleys_group_and_the_bell_rings_there_once(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    in_group = Incoming.from_text(
+        Sender("telegram", CHI_LAN, None, "en"), "/linkgroup nk-hem-51", "-100555"
+    )
+    [answer] = await conversation.handle(in_group)
+    assert answer.text == "From now on the bell of Hẻm 51 Đường 3 Tháng 2 rings in this group too."
+
+    wording = BellWording(Catalogues(LOCALES), "vi")
+    planner = Planner(seeded, clock, VietnamHolidays(), wording, {"telegram": 30})
+    assert (await planner.run()).planned == 1  # Monday 18:00, heard in the group
+    async with seeded() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        [bell] = await uow.session.scalars(select(OutboxRow).where(OutboxRow.kind == "bell"))
+        assert bell.chat_id == "-100555"
+        text = bell.payload["text"]
+    assert "Hẻm 51 Đường 3 Tháng 2" in text and "18:00" in text
+
+
+async def test_linkgroup_is_refused_in_private_and_to_residents(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    private = await Person(conversation, CHI_LAN, "en").says("/linkgroup nk-hem-51")
+    assert private == "Send /linkgroup in the alley's group chat, not to me in private."
+    resident = Sender("telegram", "5", None, "en")
+    [refused] = await conversation.handle(
+        Incoming.from_text(resident, "/linkgroup nk-hem-51", "-100555")
+    )
+    assert refused.text == "Only the ward's officers can use /linkgroup."
+    async with seeded() as uow:
+        assert await uow.alleys.groups() == []

@@ -19,16 +19,26 @@ LATE = timedelta(minutes=1)  # how late
 
 @dataclass(frozen=True)
 class Follower:
-    """A subscription as the bell needs it: who, where to write, in which language."""
+    """A subscription as the bell needs it: who, where to write, in which language.
+
+    An alley's group chat follows it too: one message there, in the ward's default language,
+    with `group` set and the alley's id in place of a subscription's.
+    """
 
     subscription_id: int
-    resident_id: int
+    resident_id: int | None
     alley_id: int
     channel: str
     chat_id: str
     lead_minutes: int
     language: str | None
     platform_language: str | None
+    group: bool = False
+
+    @property
+    def ref(self) -> str:
+        """What the bell's keys name this follower by."""
+        return f"g{self.alley_id}" if self.group else str(self.subscription_id)
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,12 @@ class Reminder:
     def key(self) -> str:
         """Unique per subscription and collection: the outbox never takes the same one twice."""
         at = self.collection.at.astimezone(UTC).strftime("%Y%m%dT%H%M")
-        return f"{bell_key_prefix(self.follower.subscription_id)}{at}"
+        return f"{bell_key_prefix(self.follower.ref)}{at}"
 
 
-def bell_key_prefix(subscription_id: int) -> str:
-    return f"bell:{subscription_id}:"
+def bell_key_prefix(ref: int | str) -> str:
+    """The start of the keys of one follower's bells (a subscription id, or a group's ref)."""
+    return f"bell:{ref}:"
 
 
 @dataclass(frozen=True)

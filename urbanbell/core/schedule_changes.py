@@ -1,4 +1,4 @@
-"""Officers change one collection of an alley; its followers are told at once."""
+"""Officers change an alley's bell: one collection skipped or moved, or a group linked."""
 
 from __future__ import annotations
 
@@ -60,8 +60,9 @@ async def change_collection(
     action = ExceptionAction.SKIP if moved_to is None else ExceptionAction.MOVE
     await uow.alleys.set_exception(alley.id, CollectionException(day, action, moved_to))
     followers = await uow.subscriptions.followers(alley.id)
+    followers += await uow.alleys.groups(alley.id)
     for follower in followers:
-        await uow.outbox.withdraw(bell_key_prefix(follower.subscription_id))
+        await uow.outbox.withdraw(bell_key_prefix(follower.ref))
     change = ScheduleChange(alley, day, moved_to.replace(tzinfo=zone) if moved_to else None)
     told = await uow.outbox.add_new(
         [
@@ -76,3 +77,16 @@ async def change_collection(
         ]
     )
     return ScheduleChange(alley, day, change.moved_to, told)
+
+
+async def link_group(
+    uow: UnitOfWork, officers: Sequence[Officer], alley_code: str, channel: str, chat_id: str
+) -> Alley:
+    """Ring the alley's bell in a group chat too; only its ward's officers may link one."""
+    alley = await uow.alleys.by_code(alley_code)
+    if alley is None:
+        raise AlleyNotFound(alley_code)
+    if not any(o.ward.id == alley.ward.id and o.role in MAY_CHANGE_CALENDAR for o in officers):
+        raise NotAllowed()
+    await uow.alleys.link_group(alley.id, channel, chat_id)
+    return alley

@@ -38,6 +38,7 @@ class Planner:
         wording: Wording,
         rates: Mapping[str, float],  # messages a second each channel can carry
         horizon: timedelta = timedelta(hours=24),
+        group_lead: int = 15,  # minutes before the truck that a group hears the bell
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -45,6 +46,7 @@ class Planner:
         self.wording = wording
         self.rates = rates
         self.horizon = horizon
+        self.group_lead = group_lead
 
     async def run(self) -> PlanReport:
         """Plan the reminders of the collections from now to the horizon; safe to repeat."""
@@ -53,6 +55,7 @@ class Planner:
             if not await uow.outbox.lock_planning():
                 return PlanReport(skipped=True)
             followers = await uow.subscriptions.followers()
+            followers += await uow.alleys.groups(lead_minutes=self.group_lead)
             schedules = await uow.alleys.schedules({f.alley_id for f in followers})
             reminders = reminders_between(
                 schedules, followers, now, now + self.horizon, self.holidays

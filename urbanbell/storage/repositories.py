@@ -149,6 +149,23 @@ class AlleyRepository:
             ),
         )
 
+    async def link_group(self, alley_id: int, channel: str, chat_id: str) -> None:
+        row = await self.session.get_one(AlleyRow, alley_id)
+        row.group_channel, row.group_chat_id = channel, chat_id
+        await self.session.flush()
+
+    async def groups(self, alley_id: int | None = None, lead_minutes: int = 15) -> list[Follower]:
+        query = select(AlleyRow.id, AlleyRow.group_channel, AlleyRow.group_chat_id).where(
+            AlleyRow.group_chat_id.is_not(None)
+        )
+        if alley_id is not None:
+            query = query.where(AlleyRow.id == alley_id)
+        return [
+            Follower(alley, None, alley, channel, chat, lead_minutes, None, None, group=True)
+            for alley, channel, chat in await self.session.execute(query)
+            if channel is not None and chat is not None
+        ]
+
     async def set_exception(self, alley_id: int, exception: CollectionException) -> None:
         row = await self.session.scalar(
             select(CollectionExceptionRow).where(

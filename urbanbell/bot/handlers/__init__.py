@@ -27,6 +27,7 @@ def build_router() -> Router:
     # Officers' commands: refused to anyone without the role, before the handler runs.
     router.command(officers.skip_collection, "skip", roles=MAY_CHANGE_CALENDAR)
     router.command(officers.move_collection, "move", roles=MAY_CHANGE_CALENDAR)
+    router.command(officers.link_group, "linkgroup", roles=MAY_CHANGE_CALENDAR)
 
     router.choice("find", subscriptions.ask_for_alley)
     router.choice("help", general.help_choice)

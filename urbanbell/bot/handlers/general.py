@@ -34,6 +34,7 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
         lines.append(
             _("/move <alley> <YYYY-MM-DD> <YYYY-MM-DD HH:MM>: move that day's collection")
         )
+        lines.append(_("/linkgroup <alley>: in a group chat, let the alley's bell ring there"))
     for officer in officers:
         lines.append(
             _("Your role in {ward}: {role}.").format(

@@ -1,4 +1,4 @@
-"""Officers' commands: change one collection of an alley."""
+"""Officers' commands: change one collection of an alley, link an alley's group."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from urbanbell.bot.bell import NoticeWording
 from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming
 from urbanbell.bot.render import day_name, hhmm
+from urbanbell.core import schedule_changes
 from urbanbell.core.errors import AlleyNotFound, DateInPast, NotAllowed
 from urbanbell.core.schedule_changes import ScheduleChange, change_collection
 
@@ -38,6 +39,30 @@ async def move_collection(ctx: Context, event: Incoming) -> None:
         )
         return
     await _change(ctx, parts[0], day, moved_to)
+
+
+async def link_group(ctx: Context, event: Incoming) -> None:
+    """Let an alley's bell ring in this group chat: /linkgroup <alley>, sent in the group."""
+    _ = ctx._
+    code = event.args.split()[0] if event.args.split() else ""
+    if not code:
+        ctx.say(_("Write it so, in the alley's group chat: /linkgroup <alley-code>"))
+        return
+    if event.reply_to == event.sender.id:
+        ctx.say(_("Send /linkgroup in the alley's group chat, not to me in private."))
+        return
+    try:
+        alley = await schedule_changes.link_group(
+            ctx.uow, await ctx.officers(), code, event.sender.channel, event.reply_to
+        )
+    except AlleyNotFound:
+        ctx.say(_("No alley has the code “{code}”.").format(code=code))
+    except NotAllowed:
+        ctx.say(_("Only officers of the alley's own ward can change its collections."))
+    else:
+        ctx.say(
+            _("From now on the bell of {alley} rings in this group too.").format(alley=alley.name)
+        )
 
 
 async def _change(ctx: Context, alley_code: str, day: date, moved_to: datetime | None) -> None:

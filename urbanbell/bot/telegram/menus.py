@@ -30,6 +30,7 @@ ROLE_COMMANDS: Mapping[Role, tuple[tuple[str, str], ...]] = {
     role: (
         ("skip", N_("no collection in an alley on a day")),
         ("move", N_("move an alley's collection of a day")),
+        ("linkgroup", N_("let an alley's bell ring in this group")),
     )
     for role in MAY_CHANGE_CALENDAR
 }
