@@ -79,8 +79,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         app.clock,
         DispatchPolicy(
             lease=timedelta(seconds=settings.outbox_lease_seconds),
-            # About a second of sending: what a crash could make the bot send twice.
-            batch=max(1, min(200, int(settings.telegram_per_second))),
+            batch=max(1, min(200, int(settings.telegram_per_second))),  # a second of sending
         ),
     )
     scheduler = build_scheduler(app.planner(), app.uow, app.clock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -215,3 +216,26 @@ async def test_a_reply_held_back_keeps_later_replies_to_that_chat_waiting(
     clock.move(timedelta(seconds=3))
     await dispatcher.send_due()
     assert messenger.sent[2:] == [("1", "first"), ("1", "second")]
+
+
+async def test_two_dispatchers_sharing_the_outbox_send_each_message_once(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    async with uow_factory() as uow:
+        for number in range(300):
+            message = {"text": f"m{number}", "choices": []}
+            await uow.outbox.add(NewMessage("bell", "fake", str(number), message))
+        await uow.commit()
+    first, first_messenger, _ = dispatcher_for(uow_factory, clock)
+    second, second_messenger, _ = dispatcher_for(uow_factory, clock)
+    first.policy = second.policy = DispatchPolicy(batch=20)
+
+    async def drain(dispatcher: Dispatcher) -> None:
+        while await dispatcher.send_due():
+            pass
+
+    await asyncio.gather(drain(first), drain(second))
+
+    sent = first_messenger.sent + second_messenger.sent
+    assert sorted(text for _, text in sent) == sorted(f"m{n}" for n in range(300))
+    assert first_messenger.sent and second_messenger.sent  # both took a share

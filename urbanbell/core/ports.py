@@ -184,7 +184,7 @@ class OutboxRepository(Protocol):
     async def finish(
         self, item_ids: Sequence[int], status: OutboxStatus, outcome: str, now: datetime
     ) -> None:
-        """Record how these messages ended."""
+        """Record how these messages ended; an empty `outcome` keeps the note they had."""
         ...
 
     async def postpone(

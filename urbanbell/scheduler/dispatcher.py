@@ -8,7 +8,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from urbanbell.core.clock import Clock
 from urbanbell.core.model import Delivery, OutboxItem, OutboxStatus, Outcome
@@ -83,11 +83,10 @@ class Dispatcher:
             log.warning("took back %d messages whose sender stopped while holding them", reaped)
         if expired:
             log.warning("skipped %d messages whose time had passed before they could go", expired)
-        deliveries = await asyncio.gather(*(self._send(item) for item in items))
-        await self._record(list(zip(items, deliveries, strict=True)))
+        await asyncio.gather(*(self._send(item) for item in items))
         return len(items)
 
-    async def _send(self, item: OutboxItem) -> tuple[Delivery, datetime]:
+    async def _send(self, item: OutboxItem) -> None:
         route = self.routes[item.channel]
         # One chat's messages leave in the order they were queued.
         async with self._chat_locks[(item.channel, item.chat_id)]:
@@ -104,53 +103,38 @@ class Dispatcher:
                 delivery.outcome,
                 delivery.reason,
             )
-        return delivery, self.clock.now()
+        await self._record(item, delivery)
 
-    async def _record(self, sent: list[tuple[OutboxItem, tuple[Delivery, datetime]]]) -> None:
-        """Write down how a batch ended, in one transaction.
+    async def _record(self, item: OutboxItem, delivery: Delivery) -> None:
+        """Write down at once how the message ended.
 
-        Until this commits, the batch's messages are held under their lease: should the
-        process die first, they are taken back and sent again, which is why a batch is kept
-        to about a second of sending.
+        Until this commits, the message is held under its lease: should the process die
+        first, it is taken back and sent again. Writing each outcome as it comes keeps that
+        to the messages on their way at the moment of a crash.
         """
-        if not sent:
-            return
         now = self.clock.now()
         async with self.uow_factory() as uow:
-            on_time = [
-                item.id
-                for item, (delivery, at) in sent
-                if delivery.outcome is Outcome.SENT and not _late(item, at)
-            ]
-            await uow.outbox.finish(on_time, OutboxStatus.SENT, "", now)
-            for item, (delivery, at) in sent:
-                match delivery.outcome:
-                    case Outcome.SENT:
-                        if item.deadline is not None and _late(item, at):
-                            late = f"late by {(at - item.deadline).total_seconds():.0f} s"
-                            await uow.outbox.finish([item.id], OutboxStatus.SENT, late, at)
-                    case Outcome.RETRY_AFTER:
-                        later = now + timedelta(seconds=delivery.retry_after)
-                        await uow.outbox.postpone(item.id, later, delivery.reason, count=False)
-                    case Outcome.RETRY if item.attempts < self.policy.max_attempts:
-                        backoff = min(2.0**item.attempts, self.policy.max_backoff)
-                        later = now + timedelta(seconds=backoff)
-                        await uow.outbox.postpone(item.id, later, delivery.reason, count=True)
-                    case Outcome.BLOCKED:
-                        await uow.outbox.finish(
-                            [item.id], OutboxStatus.FAILED, delivery.reason, now
-                        )
-                        if item.resident_id is not None:
-                            await uow.residents.deactivate(item.resident_id)
-                    case Outcome.UNCERTAIN:
-                        status = OutboxStatus.UNCERTAIN
-                        await uow.outbox.finish([item.id], status, delivery.reason, now)
-                    case _:
-                        await uow.outbox.finish(
-                            [item.id], OutboxStatus.FAILED, delivery.reason, now
-                        )
+            match delivery.outcome:
+                case Outcome.SENT:
+                    late = ""
+                    if item.deadline is not None and now > item.deadline:
+                        late = f"late by {(now - item.deadline).total_seconds():.0f} s"
+                    await uow.outbox.finish([item.id], OutboxStatus.SENT, late, now)
+                case Outcome.RETRY_AFTER:
+                    later = now + timedelta(seconds=delivery.retry_after)
+                    await uow.outbox.postpone(item.id, later, delivery.reason, count=False)
+                case Outcome.RETRY if item.attempts < self.policy.max_attempts:
+                    backoff = min(2.0**item.attempts, self.policy.max_backoff)
+                    later = now + timedelta(seconds=backoff)
+                    await uow.outbox.postpone(item.id, later, delivery.reason, count=True)
+                case Outcome.BLOCKED:
+                    await uow.outbox.finish([item.id], OutboxStatus.FAILED, delivery.reason, now)
+                    if item.resident_id is not None:
+                        await uow.residents.deactivate(item.resident_id)
+                case Outcome.UNCERTAIN:
+                    await uow.outbox.finish(
+                        [item.id], OutboxStatus.UNCERTAIN, delivery.reason, now
+                    )
+                case _:
+                    await uow.outbox.finish([item.id], OutboxStatus.FAILED, delivery.reason, now)
             await uow.commit()
-
-
-def _late(item: OutboxItem, at: datetime) -> bool:
-    return item.deadline is not None and at > item.deadline

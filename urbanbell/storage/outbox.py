@@ -196,15 +196,17 @@ class OutboxRepository:
     ) -> None:
         if not item_ids:
             return
+        values: dict[str, object] = {
+            "status": status.value,
+            "claimed_until": None,
+            "sent_at": now if status is OutboxStatus.SENT else None,
+        }
+        # Without news of its own, an ending keeps what happened on the way (taken back
+        # after a crash, say): that is the record of a possible repeat.
+        if outcome:
+            values["outcome"] = outcome[:300]
         await self.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id.in_(item_ids))
-            .values(
-                status=status.value,
-                outcome=outcome[:300] or None,
-                claimed_until=None,
-                sent_at=now if status is OutboxStatus.SENT else None,
-            )
+            update(OutboxRow).where(OutboxRow.id.in_(item_ids)).values(**values)
         )
 
     async def postpone(
