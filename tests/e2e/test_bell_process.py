@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.e2e.test_telegram_process import LAN, env, fake, urbanbell
+from tests.e2e.conftest import LAN, urbanbell
 from tests.fakes.telegram import FakeTelegram
 from tests.support import FixedClock
 from urbanbell.core.model import NewMessage
@@ -18,8 +18,6 @@ from urbanbell.storage import migrate
 from urbanbell.storage.database import create_engine, session_factory
 from urbanbell.storage.models import OutboxRow
 from urbanbell.storage.uow import SqlUnitOfWork
-
-__all__ = ["env", "fake"]  # fixtures shared with the other process tests
 
 RESIDENTS = 150
 
@@ -30,10 +28,10 @@ async def statuses(engine: AsyncEngine, now: datetime) -> set[str]:
 
 
 async def test_a_crash_in_a_large_send_loses_nothing_and_records_what_it_repeats(
-    fake: FakeTelegram, env: dict[str, str]
+    fake: FakeTelegram, bot_env: dict[str, str]
 ) -> None:
     now = datetime.now(UTC)
-    engine = create_engine(env["URBANBELL_DATABASE_URL"])
+    engine = create_engine(bot_env["URBANBELL_DATABASE_URL"])
     await migrate.upgrade(engine)
     async with SqlUnitOfWork(session_factory(engine), FixedClock(now)) as uow:
         await uow.outbox.add_new(
@@ -53,13 +51,13 @@ async def test_a_crash_in_a_large_send_loses_nothing_and_records_what_it_repeats
         await uow.commit()
     fake.limit(per_second=30, per_chat_per_second=1)
 
-    first = await urbanbell(env, "run")
+    first = await urbanbell(bot_env, "run")
     await fake.wait_for_calls("sendMessage", RESIDENTS // 3, timeout=60)
     first.send_signal(signal.SIGKILL)
     await first.wait()
     delivered_before = len(fake.sent)
 
-    second = await urbanbell(env, "run")
+    second = await urbanbell(bot_env, "run")
     try:
         for number in range(RESIDENTS):
             await fake.wait_for_messages(LAN + number, 1, timeout=60)

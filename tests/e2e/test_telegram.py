@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from tests.e2e.conftest import LAN
 from tests.e2e.telegram_harness import bot_settings, buttons, running_bot
 from tests.fakes.telegram import FakeTelegram
 from urbanbell.storage.models import OutboxRow, ProcessedUpdateRow, ResidentRow, SubscriptionRow
@@ -18,7 +19,6 @@ from urbanbell.storage.uow import SqlUnitOfWork
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-LAN = 1001  # a resident's Telegram id; her private chat has the same id
 T = TypeVar("T")
 
 
@@ -31,12 +31,6 @@ async def eventually(probe: Callable[[], Awaitable[T]], expected: T, within: flo
             return found
         await asyncio.sleep(0.05)
     return await probe()
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
 
 
 @pytest.fixture

@@ -5,46 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
+from tests.e2e.conftest import LAN, urbanbell
 from tests.e2e.telegram_harness import buttons
 from tests.fakes.telegram import FakeTelegram
 from urbanbell.cli import DEMO_SEED
-
-URBANBELL = str(Path(sys.executable).with_name("urbanbell"))
-LAN = 1001
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def env(tmp_path: Path, fake: FakeTelegram) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("URBANBELL_")}
-    clean.update(
-        URBANBELL_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bell.db'}",
-        URBANBELL_TELEGRAM_TOKEN=fake.token,
-        URBANBELL_TELEGRAM_API_URL=fake.base_url,
-        URBANBELL_OUTBOX_LEASE_SECONDS="2",
-    )
-    return clean
-
-
-async def urbanbell(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        URBANBELL,
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
 
 
 async def test_without_a_channel_run_says_what_to_set_and_exits_2(tmp_path: Path) -> None:
@@ -57,14 +23,14 @@ async def test_without_a_channel_run_says_what_to_set_and_exits_2(tmp_path: Path
 
 
 async def test_after_kill_9_the_bot_resumes_the_dialogue_and_repeats_no_reply(
-    fake: FakeTelegram, env: dict[str, str]
+    fake: FakeTelegram, bot_env: dict[str, str]
 ) -> None:
-    seeding = await urbanbell(env, "seed", str(DEMO_SEED))
+    seeding = await urbanbell(bot_env, "seed", str(DEMO_SEED))
     assert await seeding.wait() == 0
 
     # The first answer is handled and stored, but Telegram makes the bot wait to send it...
     fake.fail_next("sendMessage", status=429, retry_after=3)
-    first = await urbanbell(env, "run")
+    first = await urbanbell(bot_env, "run")
     fake.send_text(LAN, "/subscribe", language_code="en")
     await fake.wait_for_calls("sendMessage", 1, timeout=60)
     # ...and the bot is killed while it waits.
@@ -73,7 +39,7 @@ async def test_after_kill_9_the_bot_resumes_the_dialogue_and_repeats_no_reply(
     assert fake.messages_to(LAN) == []
 
     fake.send_text(LAN, "hem 51 3 thang 2", language_code="en")
-    second = await urbanbell(env, "run")
+    second = await urbanbell(bot_env, "run")
     try:
         asked, found = await fake.wait_for_messages(LAN, 2, timeout=60)
         assert asked.text is not None and asked.text.startswith("Type the name of your alley")
