@@ -18,6 +18,10 @@ CHANNEL = "console"
 
 def render(reply: Reply) -> str:
     lines = [reply.text]
+    if reply.photo is not None:
+        lines.append(f"  [photo: {reply.photo}]")
+    if reply.location is not None:
+        lines.append(f"  [location: {reply.location[0]:.5f}, {reply.location[1]:.5f}]")
     if reply.document is not None:
         size = len(reply.document.content)
         lines.append(f"  [{reply.document.filename}, {size} bytes]")

@@ -27,6 +27,8 @@ class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
     document: Document | None = None
+    photo: str | None = None  # the platform's file id of a photo, or its URL
+    location: tuple[float, float] | None = None  # latitude, longitude
 
     def to_payload(self) -> dict[str, Any]:
         """The reply as JSON for the outbox."""
@@ -34,6 +36,10 @@ class Reply:
             "text": self.text,
             "choices": [[c.label, c.data] for c in self.choices],
         }
+        if self.photo is not None:
+            payload["photo"] = self.photo
+        if self.location is not None:
+            payload["location"] = list(self.location)
         if self.document is not None:
             payload["document"] = {
                 "filename": self.document.filename,
@@ -50,4 +56,12 @@ class Reply:
         if isinstance(found := payload.get("document"), Mapping):
             content = base64.b64decode(str(found.get("content", "")))
             document = Document(str(found.get("filename", "file")), content)
-        return cls(str(payload.get("text", "")), choices, document)
+        photo = payload.get("photo")
+        location = payload.get("location")
+        return cls(
+            str(payload.get("text", "")),
+            choices,
+            document,
+            str(photo) if photo is not None else None,
+            (float(location[0]), float(location[1])) if location else None,
+        )

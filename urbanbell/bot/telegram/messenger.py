@@ -7,9 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram import Bot, InputFile
+from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from urbanbell.bot.replies import Document
 from urbanbell.bot.telegram.adapter import CHANNEL, render
 from urbanbell.core.model import Delivery, Outcome
 
@@ -28,22 +29,34 @@ class TelegramMessenger:
             reply, parts, keyboard = render(payload)
         except ValueError as error:
             return Delivery(Outcome.FAILED, str(error))
-        document = reply.document
+        chat = int(chat_id)
+        # The text first, then what goes with it; the buttons hang under the last message.
+        attachments = [a for a in (reply.photo, reply.location, reply.document) if a is not None]
         try:
             for number, part in enumerate(parts, 1):
-                last = number == len(parts) and document is None
-                await self.bot.send_message(
-                    int(chat_id), part, reply_markup=keyboard if last else None
-                )
-            if document is not None:
-                await self.bot.send_document(
-                    int(chat_id),
-                    InputFile(document.content, filename=document.filename),
-                    reply_markup=keyboard,
-                )
+                last = number == len(parts) and not attachments
+                await self.bot.send_message(chat, part, reply_markup=keyboard if last else None)
+            for number, attachment in enumerate(attachments, 1):
+                markup = keyboard if number == len(attachments) else None
+                await self._attach(chat, attachment, markup)
         except TelegramError as error:
             return outcome_of(error)
         return Delivery(Outcome.SENT)
+
+    async def _attach(
+        self,
+        chat: int,
+        attachment: str | tuple[float, float] | Document,
+        markup: InlineKeyboardMarkup | None,
+    ) -> None:
+        match attachment:
+            case str():
+                await self.bot.send_photo(chat, attachment, reply_markup=markup)
+            case (latitude, longitude):
+                await self.bot.send_location(chat, latitude, longitude, reply_markup=markup)
+            case Document():
+                upload = InputFile(attachment.content, filename=attachment.filename)
+                await self.bot.send_document(chat, upload, reply_markup=markup)
 
 
 def outcome_of(error: TelegramError) -> Delivery:
