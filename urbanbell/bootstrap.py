@@ -40,7 +40,7 @@ class App:
     def planner(self) -> Planner:
         """The bell's planner, timing each channel's reminders at that channel's rate."""
         wording = BellWording(self.catalogues, self.settings.default_locale)
-        rates = {TELEGRAM: self.settings.telegram_per_second, CONSOLE: CONSOLE_RATE}
+        rates = {TELEGRAM: self.settings.telegram_rate, CONSOLE: CONSOLE_RATE}
         return Planner(
             self.uow,
             self.clock,

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from urbanbell.bootstrap import App, open_app
+from urbanbell.bot.bell import NoticeWording
 from urbanbell.bot.console import CHANNEL, ConsoleMessenger, chat
 from urbanbell.bot.events import Sender
 from urbanbell.core.errors import WardNotFound
@@ -118,7 +119,15 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> int:
             )
             print(error, file=sys.stderr)
             return 1
+        # A changed calendar can crowd a slot beyond what the platform carries: say so now.
+        crowded = await app.planner().crowded_ahead()
     print(f"{args.file}: {_describe(summary)}")
+    for slot in crowded:
+        print(
+            f"warning: on {slot.channel} at {slot.minute:%Y-%m-%d %H:%M}, {slot.late} of "
+            f"{slot.reminders} reminders cannot land on time at the platform's rate",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -128,8 +137,9 @@ async def _load_seed(app: App, text: str) -> SeedSummary:
     except yaml.YAMLError as error:
         raise SeedError(f"not valid YAML: {error}") from None
     seed = parse_seed(document)
+    notice = NoticeWording(app.catalogues, app.settings.default_locale)
     async with app.uow() as uow:
-        summary = await apply_seed(uow, seed, app.settings.timezone)
+        summary = await apply_seed(uow, seed, app.settings.timezone, notice)
         await uow.commit()
     return summary
 
@@ -234,4 +244,6 @@ def _describe(summary: SeedSummary) -> str:
     ):
         if counts:
             parts.append(f"{label} " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    if summary.told:
+        parts.append(f"told {summary.told} followers of changed collection times")
     return "; ".join(parts) or "nothing to do"

@@ -67,9 +67,10 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         settings.default_locale,
         queued,
         webhook,
+        paid=settings.telegram_paid_broadcast,
     )
     pace = Pace(
-        settings.telegram_per_second,
+        settings.telegram_rate,
         settings.telegram_per_chat_per_second,
         settings.telegram_per_group_per_minute,
     )
@@ -79,7 +80,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         app.clock,
         DispatchPolicy(
             lease=timedelta(seconds=settings.outbox_lease_seconds),
-            batch=max(1, min(200, int(settings.telegram_per_second))),  # a second of sending
+            batch=max(1, min(200, int(settings.telegram_rate))),  # a second of sending
         ),
     )
     scheduler = build_scheduler(app.planner(), app.uow, app.clock)

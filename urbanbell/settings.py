@@ -39,8 +39,18 @@ class Settings(BaseSettings):
     telegram_per_second: float = Field(default=30, gt=0)
     telegram_per_chat_per_second: float = Field(default=1, gt=0)
     telegram_per_group_per_minute: float = Field(default=20, gt=0)
+    # Telegram's paid broadcast: up to 1000 messages a second, 0.1 Star each, for every message.
+    telegram_paid_broadcast: bool = False
+    telegram_paid_per_second: float = Field(default=1000, gt=0, le=1000)
     # How long a dispatcher may hold a message before another may take it back.
     outbox_lease_seconds: int = Field(default=30, ge=1)
+
+    @property
+    def telegram_rate(self) -> float:
+        """Messages a second the bot may send on Telegram, all chats together."""
+        if self.telegram_paid_broadcast:
+            return self.telegram_paid_per_second
+        return self.telegram_per_second
 
     @field_validator("database_url")
     @classmethod

@@ -107,3 +107,13 @@ async def test_a_server_that_cannot_be_reached_is_safe_to_try_again() -> None:
     delivery = await TelegramMessenger(bot).deliver(str(LAN), Reply("Hello").to_payload())
     await bot.shutdown()
     assert delivery.outcome is Outcome.RETRY
+
+
+async def test_paid_broadcast_is_asked_for_only_when_the_ward_pays_for_it(
+    messenger: TelegramMessenger, fake: FakeTelegram
+) -> None:
+    await messenger.deliver(str(LAN), Reply("free").to_payload())
+    await TelegramMessenger(messenger.bot, paid=True).deliver(str(LAN), Reply("paid").to_payload())
+    free, paid = fake.messages_to(LAN)
+    assert free.params.get("allow_paid_broadcast") in (None, False)
+    assert paid.params["allow_paid_broadcast"] is True

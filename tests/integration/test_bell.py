@@ -182,3 +182,28 @@ async def test_a_resident_who_blocked_the_bot_is_not_planned_for(
         await uow.commit()
 
     assert (await planner(seeded, clock).run()).planned == 0
+
+
+async def test_slots_the_platform_cannot_serve_are_foreseen_with_their_numbers(
+    seeded: UnitOfWorkFactory,
+) -> None:
+    clock = FixedClock(MONDAY_MORNING)
+    for person in range(14):
+        await follow(seeded, clock, str(person), "nk-hem-51")
+    # At one message a minute, an eleven-minute window holds twelve reminders, not fourteen.
+    slow = Planner(
+        seeded,
+        clock,
+        VietnamHolidays(),
+        BellWording(Catalogues(LOCALES), "vi"),
+        {"telegram": 1 / 60},
+    )
+
+    [monday, *rest] = await slow.crowded_ahead(days=7)
+
+    assert (monday.minute, monday.reminders, monday.late) == (
+        datetime(2026, 11, 30, 17, 45, tzinfo=VN),
+        14,
+        2,
+    )
+    assert len(rest) == 2  # Wednesday and Friday alike

@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import yaml
 from sqlalchemy import select
 
 from tests.integration.conftest import Person, converse
 from tests.support import FixedClock
-from urbanbell.bot.bell import BellWording
+from urbanbell.bot.bell import BellWording, NoticeWording
 from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.events import Incoming, Sender
 from urbanbell.bot.i18n import Catalogues
+from urbanbell.cli import DEMO_SEED
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.ports import UnitOfWorkFactory
+from urbanbell.core.seeding import apply_seed, parse_seed
 from urbanbell.scheduler.planner import Planner
 from urbanbell.settings import LOCALES
 from urbanbell.storage.models import CollectionExceptionRow, OutboxRow
@@ -151,3 +154,28 @@ async def test_linkgroup_is_refused_in_private_and_to_residents(
     assert refused.text == "Only the ward's officers can use /linkgroup."
     async with seeded() as uow:
         assert await uow.alleys.groups() == []
+
+
+async def test_a_changed_seed_file_tells_the_followers_of_each_changed_alley(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    await Person(conversation, "2", "en").says("/start nk-hem-51")
+    await Person(conversation, "3", "en").says("/start nk-hem-132")
+    document = yaml.safe_load(DEMO_SEED.read_text(encoding="utf-8"))
+    document["wards"][0]["alleys"][0]["collections"][0]["time"] = "19:00"  # nk-hem-51
+    document["wards"][0]["name"] = "Phường Ninh Kiều, Cần Thơ"  # not a calendar change
+
+    async with seeded() as uow:
+        summary = await apply_seed(
+            uow, parse_seed(document), "Asia/Ho_Chi_Minh", NoticeWording(Catalogues(LOCALES), "vi")
+        )
+        await uow.commit()
+
+    assert summary.told == 1
+    assert await notices(seeded) == [
+        (
+            "2",
+            "🔔 The collection times of Hẻm 51 Đường 3 Tháng 2 have changed. "
+            "Send /schedule to see the coming week.",
+        )
+    ]

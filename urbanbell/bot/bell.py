@@ -44,6 +44,12 @@ class NoticeWording:
             follower.language, follower.platform_language, self.default_language
         )
         _ = self.catalogues.get(language).gettext
+        if change.day is None:
+            text = _(
+                "🔔 The collection times of {alley} have changed. "
+                "Send /schedule to see the coming week."
+            ).format(alley=change.alley.name)
+            return Reply(text).to_payload()
         day = day_name(change.day, language)
         if change.moved_to is None:
             text = _("🔔 {alley}: no garbage collection on {day}.").format(

@@ -25,8 +25,10 @@ MAY_CHANGE_CALENDAR = frozenset({Role.OFFICER, Role.ADMIN})
 
 @dataclass(frozen=True)
 class ScheduleChange:
+    """One collection skipped or moved, or (without a day) the alley's times rewritten."""
+
     alley: Alley
-    day: date
+    day: date | None
     moved_to: datetime | None  # in the ward's time zone; None when the collection is skipped
     told: int = 0  # followers sent a notice
 
@@ -45,8 +47,7 @@ async def change_collection(
 ) -> ScheduleChange:
     """Skip (no `moved_to`) or move the collection of `day`, and tell the alley's followers.
 
-    `moved_to` is a naive local time of the ward. The bells already planned for the alley
-    are withdrawn; the planner times them anew from the changed calendar.
+    `moved_to` is a naive local time of the ward.
     """
     alley = await uow.alleys.by_code(alley_code)
     if alley is None:
@@ -59,11 +60,21 @@ async def change_collection(
         raise DateInPast()
     action = ExceptionAction.SKIP if moved_to is None else ExceptionAction.MOVE
     await uow.alleys.set_exception(alley.id, CollectionException(day, action, moved_to))
-    followers = await uow.subscriptions.followers(alley.id)
-    followers += await uow.alleys.groups(alley.id)
+    change = ScheduleChange(alley, day, moved_to.replace(tzinfo=zone) if moved_to else None)
+    return await tell_followers(uow, change, notice)
+
+
+async def tell_followers(
+    uow: UnitOfWork, change: ScheduleChange, notice: Notice
+) -> ScheduleChange:
+    """Tell the alley's followers and group of a change to its calendar, at once.
+
+    The bells already planned for the alley are withdrawn; the planner times them anew.
+    """
+    followers = await uow.subscriptions.followers(change.alley.id)
+    followers += await uow.alleys.groups(change.alley.id)
     for follower in followers:
         await uow.outbox.withdraw(bell_key_prefix(follower.ref))
-    change = ScheduleChange(alley, day, moved_to.replace(tzinfo=zone) if moved_to else None)
     told = await uow.outbox.add_new(
         [
             NewMessage(
@@ -76,7 +87,7 @@ async def change_collection(
             for f in followers
         ]
     )
-    return ScheduleChange(alley, day, change.moved_to, told)
+    return ScheduleChange(change.alley, change.day, change.moved_to, told)
 
 
 async def link_group(

@@ -18,6 +18,8 @@ from pydantic import (
 
 from urbanbell.core.model import (
     WEEKDAYS,
+    Alley,
+    AlleySchedule,
     CollectionException,
     CollectionRule,
     ExceptionAction,
@@ -25,6 +27,7 @@ from urbanbell.core.model import (
     Role,
 )
 from urbanbell.core.ports import UnitOfWork
+from urbanbell.core.schedule_changes import Notice, ScheduleChange, tell_followers
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,48}$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -153,6 +156,7 @@ class SeedSummary:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    told: int = 0  # followers told that their alley's collection times changed
 
     def count(self, kind: str, created: bool, changed: bool) -> None:
         bucket = self.created if created else self.updated if changed else self.unchanged
@@ -167,9 +171,15 @@ def parse_seed(data: object) -> SeedFile:
         raise SeedError(_describe(data, error)) from None
 
 
-async def apply_seed(uow: UnitOfWork, seed: SeedFile, default_timezone: str) -> SeedSummary:
-    """Create or update every entry by its code; what is already as written stays untouched."""
+async def apply_seed(
+    uow: UnitOfWork, seed: SeedFile, default_timezone: str, notice: Notice | None = None
+) -> SeedSummary:
+    """Create or update every entry by its code; what is already as written stays untouched.
+
+    With `notice`, the followers of every alley whose collection times change are told.
+    """
     summary = SeedSummary()
+    changed_calendars: list[Alley] = []
     for entry in seed.wards:
         before = await uow.wards.by_code(entry.code)
         ward, changed = await uow.wards.upsert(
@@ -177,8 +187,9 @@ async def apply_seed(uow: UnitOfWork, seed: SeedFile, default_timezone: str) -> 
         )
         summary.count("wards", before is None, changed)
         for alley_entry in entry.alleys:
-            existed = await uow.alleys.by_code(alley_entry.code) is not None
-            _, changed = await uow.alleys.upsert(
+            existing = await uow.alleys.by_code(alley_entry.code)
+            calendar_before = await uow.alleys.schedule(existing) if existing else None
+            alley, changed = await uow.alleys.upsert(
                 ward,
                 alley_entry.code,
                 alley_entry.name,
@@ -186,7 +197,11 @@ async def apply_seed(uow: UnitOfWork, seed: SeedFile, default_timezone: str) -> 
                 [r.rule() for r in alley_entry.collections],
                 [e.exception() for e in alley_entry.exceptions],
             )
-            summary.count("alleys", not existed, changed)
+            summary.count("alleys", existing is None, changed)
+            if calendar_before is not None and _calendar(calendar_before) != _calendar(
+                await uow.alleys.schedule(alley)
+            ):
+                changed_calendars.append(alley)
     for officer in seed.officers:
         home = await uow.wards.by_code(officer.ward)
         assert home is not None  # the file's own wards were written above
@@ -196,7 +211,22 @@ async def apply_seed(uow: UnitOfWork, seed: SeedFile, default_timezone: str) -> 
                 home, channel, external_id, officer.role, officer.name
             )
             summary.count("officers", not any(o.ward.id == home.id for o in known), changed)
+    if notice is not None:
+        for alley in changed_calendars:
+            told = await tell_followers(uow, ScheduleChange(alley, None, None), notice)
+            summary.told += told.told
     return summary
+
+
+def _calendar(schedule: AlleySchedule) -> tuple[object, ...]:
+    """What decides an alley's collections: its rules, exceptions and ward's holidays."""
+    ward = schedule.alley.ward
+    return (
+        frozenset(schedule.rules),
+        frozenset(schedule.exceptions),
+        ward.holiday_policy,
+        ward.timezone,
+    )
 
 
 def _no_repeats(kind: str, codes: list[str]) -> None:

@@ -6,13 +6,13 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from urbanbell.core.calendar import Holidays
 from urbanbell.core.clock import Clock
 from urbanbell.core.model import NewMessage
-from urbanbell.core.ports import UnitOfWorkFactory
+from urbanbell.core.ports import UnitOfWork, UnitOfWorkFactory
 from urbanbell.core.reminders import Crowded, Planned, Reminder, crowded, plan, reminders_between
 
 log = logging.getLogger(__name__)
@@ -54,19 +54,7 @@ class Planner:
         async with self.uow_factory() as uow:
             if not await uow.outbox.lock_planning():
                 return PlanReport(skipped=True)
-            followers = await uow.subscriptions.followers()
-            followers += await uow.alleys.groups(lead_minutes=self.group_lead)
-            schedules = await uow.alleys.schedules({f.alley_id for f in followers})
-            reminders = reminders_between(
-                schedules, followers, now, now + self.horizon, self.holidays
-            )
-            by_channel: defaultdict[str, list[Reminder]] = defaultdict(list)
-            for reminder in reminders:
-                by_channel[reminder.follower.channel].append(reminder)
-            timed: list[Planned] = []
-            for channel, group in by_channel.items():
-                # A channel without a known rate is planned at a pace that rarely crowds.
-                timed += plan(group, self.rates.get(channel, 1.0), now)
+            timed = await self._timed(uow, now, now + self.horizon)
             known = await uow.outbox.keys_since(BELL, now)
             new = [p for p in timed if p.reminder.key not in known]
             planned = await uow.outbox.add_new([self._message(p) for p in new])
@@ -86,6 +74,26 @@ class Planner:
                 slot.channel,
             )
         return report
+
+    async def crowded_ahead(self, days: int = 7) -> list[Crowded]:
+        """The slots of the coming days whose reminders cannot all land on time."""
+        now = self.clock.now()
+        async with self.uow_factory() as uow:
+            return crowded(await self._timed(uow, now, now + timedelta(days=days)))
+
+    async def _timed(self, uow: UnitOfWork, start: datetime, end: datetime) -> list[Planned]:
+        """Every reminder of the collections in `[start, end)`, timed at its channel's rate."""
+        followers = await uow.subscriptions.followers()
+        followers += await uow.alleys.groups(lead_minutes=self.group_lead)
+        schedules = await uow.alleys.schedules({f.alley_id for f in followers})
+        by_channel: defaultdict[str, list[Reminder]] = defaultdict(list)
+        for reminder in reminders_between(schedules, followers, start, end, self.holidays):
+            by_channel[reminder.follower.channel].append(reminder)
+        timed: list[Planned] = []
+        for channel, group in by_channel.items():
+            # A channel without a known rate is planned at a pace that rarely crowds.
+            timed += plan(group, self.rates.get(channel, 1.0), start)
+        return timed
 
     def _message(self, planned: Planned) -> NewMessage:
         reminder = planned.reminder

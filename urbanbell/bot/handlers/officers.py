@@ -89,6 +89,7 @@ async def _change(ctx: Context, alley_code: str, day: date, moved_to: datetime |
 
 def _done(ctx: Context, change: ScheduleChange) -> str:
     _ = ctx._
+    assert change.day is not None  # an officer changes one day
     if change.moved_to is None:
         text = _("Done: no collection in {alley} on {day}.")
     else:

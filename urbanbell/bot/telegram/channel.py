@@ -35,9 +35,10 @@ class TelegramChannel:
         default_language: str,
         queued: Callable[[], None],
         webhook: tuple[str, str] | None = None,  # (public URL, secret)
+        paid: bool = False,  # send as paid broadcast, beyond 30 messages a second
     ) -> None:
         self.application = build_application(token, api_url, conversation, queued)
-        self.messenger = TelegramMessenger(self.application.bot)
+        self.messenger = TelegramMessenger(self.application.bot, paid)
         self.catalogues = catalogues
         self.default_language = default_language
         self.webhook = webhook
