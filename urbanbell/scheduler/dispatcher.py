@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from weakref import WeakValueDictionary
 
 from urbanbell.core.clock import Clock
 from urbanbell.core.model import Delivery, OutboxItem, OutboxStatus, Outcome
@@ -50,7 +50,10 @@ class Dispatcher:
         self.policy = policy or DispatchPolicy()
         self.only_chat = only_chat  # a console sends only to the person at its terminal
         self._wake = asyncio.Event()
-        self._chat_locks: defaultdict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)
+        # One lock a chat with messages on their way; a lock no one holds is let go.
+        self._chat_locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
+            WeakValueDictionary()
+        )
 
     def wake(self) -> None:
         """Something was queued: look at the outbox now rather than at the next tick."""
@@ -59,13 +62,14 @@ class Dispatcher:
     async def run(self) -> None:
         """Send forever; cancel the task to stop (messages in hand go back after their lease)."""
         while True:
+            # Cleared before looking, so that a wake-up during the look is not lost.
+            self._wake.clear()
             try:
                 sent = await self.send_due()
             except Exception:
                 log.exception("the dispatcher could not read the outbox; trying again")
                 sent = 0
             if not sent:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.policy.idle_wait)
 
@@ -89,7 +93,11 @@ class Dispatcher:
     async def _send(self, item: OutboxItem) -> None:
         route = self.routes[item.channel]
         # One chat's messages leave in the order they were queued.
-        async with self._chat_locks[(item.channel, item.chat_id)]:
+        key = (item.channel, item.chat_id)
+        lock = self._chat_locks.get(key)
+        if lock is None:
+            lock = self._chat_locks[key] = asyncio.Lock()
+        async with lock:
             await route.pacer.acquire(item.chat_id, group=item.chat_id.startswith("-"))
             delivery = await route.messenger.deliver(item.chat_id, item.payload)
         if delivery.outcome is Outcome.RETRY_AFTER:
