@@ -8,11 +8,11 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from weakref import WeakValueDictionary
 
 from urbanbell.core.clock import Clock
 from urbanbell.core.model import Delivery, OutboxItem, OutboxStatus, Outcome
 from urbanbell.core.ports import Messenger, UnitOfWorkFactory
+from urbanbell.keyed_locks import KeyedLocks
 from urbanbell.scheduler.pacing import Pacer
 
 log = logging.getLogger(__name__)
@@ -50,10 +50,7 @@ class Dispatcher:
         self.policy = policy or DispatchPolicy()
         self.only_chat = only_chat  # a console sends only to the person at its terminal
         self._wake = asyncio.Event()
-        # One lock a chat with messages on their way; a lock no one holds is let go.
-        self._chat_locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
-            WeakValueDictionary()
-        )
+        self._chat_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
 
     def wake(self) -> None:
         """Something was queued: look at the outbox now rather than at the next tick."""
@@ -93,11 +90,7 @@ class Dispatcher:
     async def _send(self, item: OutboxItem) -> None:
         route = self.routes[item.channel]
         # One chat's messages leave in the order they were queued.
-        key = (item.channel, item.chat_id)
-        lock = self._chat_locks.get(key)
-        if lock is None:
-            lock = self._chat_locks[key] = asyncio.Lock()
-        async with lock:
+        async with self._chat_locks((item.channel, item.chat_id)):
             await route.pacer.acquire(item.chat_id, group=item.chat_id.startswith("-"))
             delivery = await route.messenger.deliver(item.chat_id, item.payload)
         if delivery.outcome is Outcome.RETRY_AFTER:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from weakref import WeakValueDictionary
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -14,6 +12,7 @@ from telegram.request import HTTPXRequest
 
 from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.telegram.adapter import to_incoming
+from urbanbell.keyed_locks import KeyedLocks
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +21,14 @@ class ChatQueue:
     """Runs the work of one chat in order while different chats run side by side."""
 
     def __init__(self) -> None:
-        self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+        self._locks: KeyedLocks[int] = KeyedLocks()
 
     async def run(self, update: Update, work: Callable[[], Awaitable[None]]) -> None:
         chat = update.effective_chat
         if chat is None:
             await work()
             return
-        lock = self._locks.get(chat.id)
-        if lock is None:
-            lock = self._locks[chat.id] = asyncio.Lock()
-        async with lock:
+        async with self._locks(chat.id):
             await work()
 
 
