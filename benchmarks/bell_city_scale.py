@@ -10,10 +10,11 @@ nothing sent once its collection has passed). A bell is on time when it is sent 
 the same simulated server. "Best possible" is the most bells any schedule could land on time
 at this rate (earliest deadline first from each window's opening, giving up on the hopeless:
 optimal for messages of equal length); the slots that `crowded` reports are printed with their
-numbers.
+numbers, and any miss outside them is counted. The server's clock is exact (fractions of a
+microsecond), so it keeps exactly to the rate whatever rounding the plan made.
 
     .venv/bin/python -m benchmarks.bell_city_scale [--subscribers 100000] [--alleys 2000]
-        [--spread 20] [--rate 30] [--lead 15] [--seed 1]
+        [--wards 5] [--spread 20] [--rate 30] [--lead 15] [--day 2026-12-01] [--seed 1]
 """
 
 from __future__ import annotations
