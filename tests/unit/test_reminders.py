@@ -108,20 +108,21 @@ def test_a_crowded_slot_starts_early_enough_for_all_to_land_by_the_end_of_the_wi
 
     starts = sorted(p.start for p in timed)
     # 9,000 at 30 a second take 300 s and may end a minute after the due time: the first
-    # starts four minutes early, the last 1,801 at the due time itself.
+    # starts four minutes early, the last 1,800 (a minute of slots) at the due time itself.
     assert abs(starts[0] - (due - timedelta(seconds=8_999 / 30 - 60))) < timedelta(seconds=0.01)
-    assert starts.count(due) == 1_801
+    assert starts.count(due) == 1_800
     assert all(p.on_time for p in timed)
 
 
 def test_a_slot_beyond_the_platforms_rate_is_reported_with_its_numbers() -> None:
     collection = datetime(2026, 11, 30, 18, 0, tzinfo=VN)
-    # The window's eleven minutes hold 19,801 starts at 30 a second; 199 are left over.
+    # The window's eleven minutes hold 19,800 slots of 1/30 s (rounded up to the
+    # microsecond); 200 are left over.
     timed = plan(reminders(20_000, collection), per_second=30, now=collection - timedelta(hours=2))
 
     [slot] = crowded(timed)
     assert slot.reminders == 20_000
-    assert slot.late == 199
+    assert slot.late == 200
     assert slot.minute == (collection - timedelta(minutes=15)).replace(tzinfo=VN)
 
 
@@ -131,3 +132,13 @@ def test_a_reminder_due_while_the_bot_was_down_starts_now() -> None:
     [timed] = plan(reminders(1, collection), per_second=30, now=now)
     assert timed.start == now
     assert timed.start.astimezone(UTC) == now.astimezone(UTC)
+
+
+def test_a_reminder_that_cannot_be_on_time_takes_no_slot_and_never_goes_early() -> None:
+    collection = datetime(2026, 11, 30, 18, 0, tzinfo=VN)
+    timed = plan(reminders(20_000, collection), per_second=30, now=collection - timedelta(hours=2))
+    late = [p for p in timed if not p.on_time]
+    earliest_window = min(p.reminder.window[0] for p in timed)
+    assert len(late) == 200
+    assert all(p.start == p.reminder.window[1] for p in late)
+    assert all(p.start >= earliest_window for p in timed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from urbanbell.bot.i18n import Catalogues
@@ -23,12 +24,19 @@ class BellWording:
         language = self.catalogues.pick(
             follower.language, follower.platform_language, self.default_language
         )
+        at = reminder.collection.at
+        return self._payload(
+            reminder.schedule.alley.name, hhmm(at), follower.lead_minutes, language
+        )
+
+    # An alley's followers mostly read the same words: made once, shared by all.
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one wording object lives as long as the bot
+    def _payload(self, alley: str, time: str, lead: int, language: str) -> dict[str, Any]:
         _ = self.catalogues.get(language).gettext
-        alley = reminder.schedule.alley
         text = _(
             "🔔 The garbage truck reaches {alley} at {time}, in {lead} minutes. "
             "Please bring your garbage out now."
-        ).format(alley=alley.name, time=hhmm(reminder.collection.at), lead=follower.lead_minutes)
+        ).format(alley=alley, time=time, lead=lead)
         return Reply(text).to_payload()
 
 

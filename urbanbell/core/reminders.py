@@ -6,6 +6,7 @@ A reminder is due `lead` minutes before its collection. It is on time when it la
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -109,17 +110,22 @@ def plan(reminders: Sequence[Reminder], per_second: float, now: datetime) -> lis
 
     Working back from the latest deadline, each reminder must be sent one sending slot before
     the next one's latest moment, and by its own deadline. It starts at its due time unless
-    that latest moment comes sooner; one whose latest moment comes before its window opens
-    cannot be on time and is marked, to be reported.
+    that latest moment comes sooner. One whose latest moment would come before its window
+    opens cannot be on time: it takes no slot from the others, is marked to be reported, and
+    starts at its deadline, never before its window.
     """
-    gap = timedelta(seconds=1 / per_second)
+    # Rounded up: a slot a microsecond short, repeated over thousands, would make the last late.
+    gap = timedelta(microseconds=math.ceil(1_000_000 / per_second))
     planned: list[Planned] = []
     latest: datetime | None = None
     for reminder in sorted(reminders, key=lambda r: r.window[1], reverse=True):
         earliest, deadline = reminder.window
-        latest = deadline if latest is None else min(deadline, latest - gap)
-        start = min(reminder.due, latest)
-        planned.append(Planned(reminder, max(start, now), on_time=latest >= earliest))
+        slot = deadline if latest is None else min(deadline, latest - gap)
+        if slot < earliest:
+            planned.append(Planned(reminder, max(deadline, now), on_time=False))
+            continue
+        latest = slot
+        planned.append(Planned(reminder, max(min(reminder.due, slot), now), on_time=True))
     planned.reverse()
     return planned
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -20,9 +22,17 @@ class Pace:
 class Pacer:
     """Hands out sending slots so that no limit is exceeded, and pauses everything on request.
 
+    The overall limit is kept as the platform counts it, over a sliding window: at most
+    `per_second` sends in any second (less for a rate under one a second), and never two
+    closer than half a slot. A sender that was held up can catch up within the window
+    instead of losing its turn for good. A small margin absorbs the jitter of the network, so
+    that messages sent at the limit do not arrive above it.
+
     Every wait is computed, never polled: a sender asks for a slot, learns when it is, and
     sleeps until then. `monotonic` and `sleep` are injectable for tests.
     """
+
+    MARGIN = 0.025  # seconds added to each window and each chat's gap
 
     def __init__(
         self,
@@ -33,7 +43,10 @@ class Pacer:
         self.pace = pace
         self._monotonic = monotonic
         self._sleep = sleep
-        self._next_overall = 0.0
+        capacity = max(1, math.floor(pace.per_second or 1))
+        self._window = capacity / pace.per_second + self.MARGIN if pace.per_second else 0.0
+        self._spacing = 0.5 / pace.per_second if pace.per_second else 0.0
+        self._recent: deque[float] = deque(maxlen=capacity)
         self._next_in_chat: dict[str, float] = {}
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
@@ -52,8 +65,10 @@ class Pacer:
             async with self._lock:
                 now = self._monotonic()
                 ready = max(now, self._paused_until, self._next_in_chat.get(chat_id, 0.0))
-                if self.pace.per_second:
-                    ready = max(ready, self._next_overall)
+                if self.pace.per_second and self._recent:
+                    ready = max(ready, self._recent[-1] + self._spacing)
+                    if len(self._recent) == self._recent.maxlen:
+                        ready = max(ready, self._recent[0] + self._window)
                 if ready <= now:
                     self._take(chat_id, group, now)
                     return
@@ -61,14 +76,14 @@ class Pacer:
 
     def _take(self, chat_id: str, group: bool, now: float) -> None:
         if self.pace.per_second:
-            self._next_overall = max(self._next_overall, now) + 1 / self.pace.per_second
+            self._recent.append(now)
         gap = 0.0
         if group and self.pace.per_group_per_minute:
             gap = 60 / self.pace.per_group_per_minute
         elif self.pace.per_chat_per_second:
             gap = 1 / self.pace.per_chat_per_second
         if gap:
-            self._next_in_chat[chat_id] = now + gap
+            self._next_in_chat[chat_id] = now + gap + self.MARGIN
         self._forget_old(now)
 
     def _forget_old(self, now: float) -> None:

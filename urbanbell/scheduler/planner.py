@@ -18,6 +18,7 @@ from urbanbell.core.reminders import Crowded, Planned, Reminder, crowded, plan, 
 log = logging.getLogger(__name__)
 
 BELL = "bell"
+WRITE_AT_ONCE = 2_000
 Wording = Callable[[Reminder], dict[str, Any]]
 
 
@@ -57,7 +58,11 @@ class Planner:
             timed = await self._timed(uow, now, now + self.horizon)
             known = await uow.outbox.keys_since(BELL, now)
             new = [p for p in timed if p.reminder.key not in known]
-            planned = await uow.outbox.add_new([self._message(p) for p in new])
+            planned = 0
+            # Built and written a slice at a time, so a city's day never sits in memory whole.
+            for start in range(0, len(new), WRITE_AT_ONCE):
+                messages = [self._message(p) for p in new[start : start + WRITE_AT_ONCE]]
+                planned += await uow.outbox.add_new(messages)
             await uow.commit()
         report = PlanReport(
             planned=planned,

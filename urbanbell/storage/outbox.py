@@ -70,14 +70,11 @@ class OutboxRepository:
             }
             for m in messages
         ]
-        insert = _insert_for(self.session)
-        added = 0
-        for start in range(0, len(rows), 500):  # keeps each statement's parameters in bounds
-            result = await self.session.execute(
-                insert(OutboxRow).values(rows[start : start + 500]).on_conflict_do_nothing()
-            )
-            added += int(getattr(result, "rowcount", 0) or 0)
-        return added
+        # One statement over many rows: compiled once, however many reminders a city has.
+        statement = _insert_for(self.session)(OutboxRow).on_conflict_do_nothing()
+        result = await self.session.execute(statement, rows)
+        added = int(getattr(result, "rowcount", -1))
+        return added if added >= 0 else len(rows)
 
     async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
         found = await self.session.scalars(
@@ -133,7 +130,14 @@ class OutboxRepository:
             query = query.where(OutboxRow.chat_id == chat_id)
         rows = list(
             await self.session.scalars(
-                query.order_by(OutboxRow.deadline.is_(None), OutboxRow.deadline, OutboxRow.id)
+                # Earliest deadline first; those already past theirs after those still on time,
+                # so that one late message does not make the next late too.
+                query.order_by(
+                    OutboxRow.deadline.is_(None),
+                    OutboxRow.deadline < now,
+                    OutboxRow.deadline,
+                    OutboxRow.id,
+                )
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             )
