@@ -5,6 +5,7 @@ A simulated day, no network: 100,000 subscribers on 2,000 alleys whose trucks co
 that carries 30 messages a second. `reminders_between` and `plan` time the bells; a simulated
 dispatcher then sends at exactly the rate, in deadline order, never before a bell's planned
 start (one server, a message every 1/30 s, the earliest deadline among the released first,
+those already past their deadline after those still on time, as the dispatcher claims them,
 nothing sent once its collection has passed). A bell is on time when it is sent inside
 `[due - 10 min, due + 1 min]`. The baseline starts every bell at its due time and goes through
 the same simulated server. "Best possible" is the most bells any schedule could land on time
@@ -64,21 +65,26 @@ def serve(
     jobs: Sequence[Job], per_second: Fraction, give_up_when_late: bool = False
 ) -> list[Fraction | None]:
     """When a single server sending one message every `1/per_second` s sends each job, taking
-    the earliest deadline among the released ones; None for a job it never sends."""
+    the earliest deadline among the released ones still on time, and those already past their
+    deadline only after them, as the dispatcher's claim orders the outbox; None for a job it
+    never sends."""
     service = Fraction(1_000_000) / per_second
     order = sorted(range(len(jobs)), key=lambda j: jobs[j].release)
     sent: list[Fraction | None] = [None] * len(jobs)
     ready: list[tuple[int, int]] = []
+    late: list[tuple[int, int]] = []
     clock = Fraction(0)
     position = 0
-    while position < len(order) or ready:
-        if not ready and clock < jobs[order[position]].release:
+    while position < len(order) or ready or late:
+        if not ready and not late and clock < jobs[order[position]].release:
             clock = Fraction(jobs[order[position]].release)
         while position < len(order) and jobs[order[position]].release <= clock:
             job = order[position]
             heapq.heappush(ready, (jobs[job].deadline, job))
             position += 1
-        deadline, job = heapq.heappop(ready)
+        while ready and ready[0][0] < clock:
+            heapq.heappush(late, heapq.heappop(ready))
+        deadline, job = heapq.heappop(ready) if ready else heapq.heappop(late)
         if clock >= jobs[job].expires or (give_up_when_late and clock > deadline):
             continue  # not sent, and it takes no sending slot
         sent[job] = clock
