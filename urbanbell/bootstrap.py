@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from urbanbell.bot.bell import BellWording
+from urbanbell.bot.bell import BellWording, CrowdedWording
 from urbanbell.bot.console import CHANNEL as CONSOLE
 from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.handlers import build_router
@@ -48,6 +48,7 @@ class App:
             wording,
             rates,
             group_lead=self.settings.reminder_lead_minutes,
+            warning=CrowdedWording(self.catalogues, self.settings.default_locale),
         )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.integration.test_dispatcher import FakeMessenger
 from tests.support import FixedClock
 from tests.unit.test_pacing import FakeTime
-from urbanbell.bot.bell import BellWording
+from urbanbell.bot.bell import BellWording, CrowdedWording
 from urbanbell.bot.i18n import Catalogues
 from urbanbell.core import subscriptions
 from urbanbell.core.holidays import VietnamHolidays
@@ -207,3 +207,31 @@ async def test_slots_the_platform_cannot_serve_are_foreseen_with_their_numbers(
         2,
     )
     assert len(rest) == 2  # Wednesday and Friday alike
+
+
+async def test_the_wards_officers_are_told_of_a_slot_once_however_often_it_is_planned(
+    seeded: UnitOfWorkFactory,
+) -> None:
+    clock = FixedClock(MONDAY_MORNING)
+    for person in range(14):
+        await follow(seeded, clock, str(person), "nk-hem-51")
+    catalogues = Catalogues(LOCALES)
+    slow = Planner(
+        seeded,
+        clock,
+        VietnamHolidays(),
+        BellWording(catalogues, "en"),
+        {"telegram": 1 / 60},
+        warning=CrowdedWording(catalogues, "en"),
+    )
+
+    await slow.run()
+    await slow.run()
+
+    async with seeded() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        rows = await uow.session.scalars(select(OutboxRow).where(OutboxRow.kind == "notice"))
+        told = sorted((r.chat_id, str(r.payload["text"])) for r in rows)
+    # Chị Lan and Anh Tuấn, the officers of Ninh Kiều; not the other wards' officers.
+    assert [chat for chat, _ in told] == ["9001", "9002"]
+    assert told[0][1].startswith("⚠️ Monday 30/11 at 17:45: 2 of the 14 bells due then")

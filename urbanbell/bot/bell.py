@@ -8,7 +8,7 @@ from typing import Any
 from urbanbell.bot.i18n import Catalogues
 from urbanbell.bot.render import day_name, hhmm
 from urbanbell.bot.replies import Reply
-from urbanbell.core.reminders import Follower, Reminder
+from urbanbell.core.reminders import Crowded, Follower, Reminder
 from urbanbell.core.schedule_changes import ScheduleChange
 
 
@@ -70,4 +70,28 @@ class NoticeWording:
                 new_day=day_name(change.moved_to.date(), language),
                 time=hhmm(change.moved_to),
             )
+        return Reply(text).to_payload()
+
+
+class CrowdedWording:
+    """Tells a ward's officers of a slot whose bells cannot all reach residents on time."""
+
+    def __init__(self, catalogues: Catalogues, default_language: str) -> None:
+        self.catalogues = catalogues
+        self.default_language = default_language
+
+    def __call__(self, slot: Crowded) -> dict[str, Any]:
+        language = self.default_language
+        _ = self.catalogues.get(language).gettext
+        text = _(
+            "⚠️ {day} at {time}: {late} of the {count} bells due then cannot reach residents on "
+            "time at the pace {channel} allows. Spread that hour's collection times, or turn on "
+            "paid broadcast."
+        ).format(
+            day=day_name(slot.minute.date(), language),
+            time=hhmm(slot.minute),
+            late=slot.late,
+            count=slot.reminders,
+            channel=slot.channel.capitalize(),
+        )
         return Reply(text).to_payload()

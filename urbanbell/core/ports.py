@@ -115,6 +115,10 @@ class SubscriptionRepository(Protocol):
 
 class OfficerRepository(Protocol):
     async def of_person(self, channel: str, external_id: str) -> list[Officer]: ...
+    async def of_ward(self, ward_id: int) -> list[tuple[str, str]]:
+        """Where to write to each officer of a ward: (channel, their id there)."""
+        ...
+
     async def roles_on(self, channel: str) -> dict[str, set[Role]]:
         """Everyone with a role on a channel: their id there, and their roles in any ward."""
         ...

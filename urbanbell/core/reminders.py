@@ -83,6 +83,7 @@ class Crowded:
     minute: datetime
     reminders: int
     late: int
+    wards: frozenset[int] = frozenset()  # the wards whose reminders cannot land on time
 
 
 def reminders_between(
@@ -131,15 +132,18 @@ def plan(reminders: Sequence[Reminder], per_second: float, now: datetime) -> lis
 
 
 def crowded(planned: Iterable[Planned]) -> list[Crowded]:
-    """The minutes with reminders that cannot land on time, with how many."""
-    counts: dict[tuple[str, datetime], list[int]] = {}
+    """The minutes with reminders that cannot land on time, with how many, and whose."""
+    counts: dict[tuple[str, datetime], tuple[int, int, frozenset[int]]] = {}
     for item in planned:
-        minute = item.reminder.due.replace(second=0, microsecond=0)
-        total = counts.setdefault((item.reminder.follower.channel, minute), [0, 0])
-        total[0] += 1
-        total[1] += 0 if item.on_time else 1
+        reminder = item.reminder
+        minute = reminder.due.replace(second=0, microsecond=0)
+        total, late, wards = counts.get((reminder.follower.channel, minute), (0, 0, frozenset()))
+        if not item.on_time:
+            late += 1
+            wards |= {reminder.schedule.alley.ward.id}
+        counts[(reminder.follower.channel, minute)] = (total + 1, late, wards)
     return [
-        Crowded(channel, minute, total, late)
-        for (channel, minute), (total, late) in sorted(counts.items())
+        Crowded(channel, minute, total, late, wards)
+        for (channel, minute), (total, late, wards) in sorted(counts.items())
         if late
     ]

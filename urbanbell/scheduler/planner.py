@@ -6,7 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from urbanbell.core.calendar import Holidays
@@ -40,6 +40,7 @@ class Planner:
         rates: Mapping[str, float],  # messages a second each channel can carry
         horizon: timedelta = timedelta(hours=24),
         group_lead: int = 15,  # minutes before the truck that a group hears the bell
+        warning: Callable[[Crowded], dict[str, Any]] | None = None,  # words for officers
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -48,6 +49,7 @@ class Planner:
         self.rates = rates
         self.horizon = horizon
         self.group_lead = group_lead
+        self.warning = warning
 
     async def run(self) -> PlanReport:
         """Plan the reminders of the collections from now to the horizon; safe to repeat."""
@@ -63,11 +65,13 @@ class Planner:
             for start in range(0, len(new), WRITE_AT_ONCE):
                 messages = [self._message(p) for p in new[start : start + WRITE_AT_ONCE]]
                 planned += await uow.outbox.add_new(messages)
+            slots = crowded(timed)
+            await uow.outbox.add_new(await self._warnings(uow, slots))
             await uow.commit()
         report = PlanReport(
             planned=planned,
             late=sum(1 for p in new if p.reminder.due < now),
-            crowded=crowded(timed),
+            crowded=slots,
         )
         for slot in report.crowded:
             log.warning(
@@ -99,6 +103,29 @@ class Planner:
             # A channel without a known rate is planned at a pace that rarely crowds.
             timed += plan(group, self.rates.get(channel, 1.0), start)
         return timed
+
+    async def _warnings(self, uow: UnitOfWork, slots: list[Crowded]) -> list[NewMessage]:
+        """A word to each officer of the wards concerned, once a slot (its key sees to that)."""
+        if self.warning is None:
+            return []
+        warnings = []
+        for slot in slots:
+            for ward_id in sorted(slot.wards):
+                for channel, officer in await uow.officers.of_ward(ward_id):
+                    if channel not in self.rates:
+                        continue  # a channel this process does not send on
+                    minute = slot.minute.astimezone(UTC).strftime("%Y%m%dT%H%M")
+                    warnings.append(
+                        NewMessage(
+                            kind="notice",
+                            channel=channel,
+                            chat_id=officer,
+                            payload=self.warning(slot),
+                            key=f"crowded:{slot.channel}:{minute}:{channel}:{officer}",
+                            expires_at=slot.minute,
+                        )
+                    )
+        return warnings
 
     def _message(self, planned: Planned) -> NewMessage:
         reminder = planned.reminder

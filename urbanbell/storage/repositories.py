@@ -417,6 +417,14 @@ class OfficerRepository:
             for row, ward_row in await self.session.execute(query)
         ]
 
+    async def of_ward(self, ward_id: int) -> list[tuple[str, str]]:
+        rows = await self.session.execute(
+            select(OfficerRow.channel, OfficerRow.external_id)
+            .where(OfficerRow.ward_id == ward_id)
+            .order_by(OfficerRow.id)
+        )
+        return [(channel, external_id) for channel, external_id in rows]
+
     async def roles_on(self, channel: str) -> dict[str, set[Role]]:
         found: dict[str, set[Role]] = {}
         rows = await self.session.execute(
