@@ -30,23 +30,6 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class ReportState(enum.StrEnum):
-    NEW = "new"
-    ACKNOWLEDGED = "acknowledged"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    REJECTED = "rejected"
-    DUPLICATE = "duplicate"
-
-
-class ReportCategory(enum.StrEnum):
-    LITTER = "litter"
-    LIGHTING = "lighting"
-    DRAINAGE = "drainage"
-    ROAD = "road"
-    OTHER = "other"
-
-
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"  # claimed by a dispatcher, under a lease
