@@ -27,12 +27,12 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from benchmarks.city import ZONE, make_city, schedules_and_followers
+from benchmarks.city import ZONE, add_city_options, make_city, schedules_and_followers
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.reminders import Crowded, Planned, crowded, plan, reminders_between
 
@@ -223,12 +223,6 @@ def main(options: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subscribers", type=int, default=100_000)
-    parser.add_argument("--alleys", type=int, default=2_000)
-    parser.add_argument("--wards", type=int, default=5)
-    parser.add_argument("--spread", type=float, default=20.0, help="minutes around 18:00")
+    add_city_options(parser)
     parser.add_argument("--rate", type=float, default=30.0, help="messages a second")
-    parser.add_argument("--lead", type=int, default=15, help="minutes")
-    parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 12, 1))
-    parser.add_argument("--seed", type=int, default=1)
     main(parser.parse_args())

@@ -3,9 +3,10 @@ residents who follow them, drawn from a seeded generator so every run sees the s
 
 from __future__ import annotations
 
+import argparse
 import random
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
 from urbanbell.core.model import Alley, AlleySchedule, CollectionRule, HolidayPolicy, Ward
 from urbanbell.core.reminders import Follower
@@ -85,3 +86,14 @@ def schedules_and_followers(
         for s, alley in enumerate(city.follows)
     ]
     return schedules, followers
+
+
+def add_city_options(parser: argparse.ArgumentParser) -> None:
+    """The options that shape the city, the same in every benchmark that draws one."""
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--alleys", type=int, default=2_000)
+    parser.add_argument("--wards", type=int, default=5)
+    parser.add_argument("--spread", type=float, default=20.0, help="minutes around 18:00")
+    parser.add_argument("--lead", type=int, default=15, help="minutes")
+    parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 12, 1))
+    parser.add_argument("--seed", type=int, default=1)

@@ -34,7 +34,7 @@ import time
 import tracemalloc
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from benchmarks.city import ZONE, City, alley_code, chat_id, make_city, ward_code
+from benchmarks.city import ZONE, City, add_city_options, alley_code, chat_id, make_city, ward_code
 from tests.support import FixedClock
 from urbanbell.bot.bell import BellWording
 from urbanbell.bot.i18n import Catalogues
@@ -304,13 +304,7 @@ def main(options: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subscribers", type=int, default=100_000)
-    parser.add_argument("--alleys", type=int, default=2_000)
-    parser.add_argument("--wards", type=int, default=5)
-    parser.add_argument("--spread", type=float, default=20.0, help="minutes around 18:00")
-    parser.add_argument("--lead", type=int, default=15, help="minutes")
-    parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 12, 1))
-    parser.add_argument("--seed", type=int, default=1)
+    add_city_options(parser)
     parser.add_argument(
         "--no-tracemalloc",
         dest="tracemalloc",

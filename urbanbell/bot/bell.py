@@ -12,21 +12,30 @@ from urbanbell.core.reminders import Crowded, Follower, Reminder
 from urbanbell.core.schedule_changes import ScheduleChange
 
 
-class BellWording:
-    """Turns a reminder into the message a resident reads."""
+class Wording:
+    """What every message of the bell needs: the catalogues, and whose language to use."""
 
     def __init__(self, catalogues: Catalogues, default_language: str) -> None:
         self.catalogues = catalogues
         self.default_language = default_language
 
-    def __call__(self, reminder: Reminder) -> dict[str, Any]:
-        follower = reminder.follower
-        language = self.catalogues.pick(
+    def language_of(self, follower: Follower) -> str:
+        return self.catalogues.pick(
             follower.language, follower.platform_language, self.default_language
         )
+
+
+class BellWording(Wording):
+    """Turns a reminder into the message a resident reads."""
+
+    def __call__(self, reminder: Reminder) -> dict[str, Any]:
+        follower = reminder.follower
         at = reminder.collection.at
         return self._payload(
-            reminder.schedule.alley.name, hhmm(at), follower.lead_minutes, language
+            reminder.schedule.alley.name,
+            hhmm(at),
+            follower.lead_minutes,
+            self.language_of(follower),
         )
 
     # An alley's followers mostly read the same words: made once, shared by all.
@@ -40,17 +49,11 @@ class BellWording:
         return Reply(text).to_payload()
 
 
-class NoticeWording:
+class NoticeWording(Wording):
     """Turns a change of an alley's calendar into the message each follower reads."""
 
-    def __init__(self, catalogues: Catalogues, default_language: str) -> None:
-        self.catalogues = catalogues
-        self.default_language = default_language
-
     def __call__(self, follower: Follower, change: ScheduleChange) -> dict[str, Any]:
-        language = self.catalogues.pick(
-            follower.language, follower.platform_language, self.default_language
-        )
+        language = self.language_of(follower)
         _ = self.catalogues.get(language).gettext
         if change.day is None:
             text = _(
@@ -73,12 +76,8 @@ class NoticeWording:
         return Reply(text).to_payload()
 
 
-class CrowdedWording:
+class CrowdedWording(Wording):
     """Tells a ward's officers of a slot whose bells cannot all reach residents on time."""
-
-    def __init__(self, catalogues: Catalogues, default_language: str) -> None:
-        self.catalogues = catalogues
-        self.default_language = default_language
 
     def __call__(self, slot: Crowded) -> dict[str, Any]:
         language = self.default_language
