@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -134,14 +135,25 @@ class OfficerRow(Base):
 
 class ReportRow(Base):
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_ward_state_created", "ward_id", "state", "created_at"),)
+    __table_args__ = (
+        Index("ix_reports_ward_state_created", "ward_id", "state", "created_at"),
+        Index("ix_reports_ward_created", "ward_id", "created_at"),
+        # An open report's next target; NULL once it is closed, so the inbox reads only these.
+        Index("ix_reports_ward_due", "ward_id", "due_at"),
+        Index("ix_reports_resident_created", "resident_id", "created_at"),
+        Index("ix_reports_state_resolved", "state", "resolved_at"),
+        Index(
+            "ix_reports_escalation",
+            "due_at",
+            sqlite_where=text("escalated_at IS NULL AND due_at IS NOT NULL"),
+            postgresql_where=text("escalated_at IS NULL AND due_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)  # the `#<number>` residents see
     ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id", ondelete="CASCADE"))
     alley_id: Mapped[int | None] = mapped_column(ForeignKey("alleys.id", ondelete="SET NULL"))
-    resident_id: Mapped[int] = mapped_column(
-        ForeignKey("residents.id", ondelete="CASCADE"), index=True
-    )
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
     category: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))
@@ -157,6 +169,12 @@ class ReportRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Targets, worked out in working hours when the report is filed.
+    acknowledge_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolve_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the open report's next target
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # for that target
+    feedback_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ReportPhotoRow(Base):
