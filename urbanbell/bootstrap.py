@@ -14,6 +14,7 @@ from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.handlers import build_router
 from urbanbell.bot.i18n import Catalogues
 from urbanbell.bot.telegram.adapter import CHANNEL as TELEGRAM
+from urbanbell.bot.zalo.adapter import CHANNEL as ZALO
 from urbanbell.core.clock import Clock, SystemClock
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.ports import UnitOfWork, UnitOfWorkFactory
@@ -40,7 +41,11 @@ class App:
     def planner(self) -> Planner:
         """The bell's planner, timing each channel's reminders at that channel's rate."""
         wording = BellWording(self.catalogues, self.settings.default_locale)
-        rates = {TELEGRAM: self.settings.telegram_rate, CONSOLE: CONSOLE_RATE}
+        rates = {
+            TELEGRAM: self.settings.telegram_rate,
+            ZALO: self.settings.zalo_per_second,
+            CONSOLE: CONSOLE_RATE,
+        }
         return Planner(
             self.uow,
             self.clock,

@@ -16,8 +16,12 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from urbanbell.bootstrap import App
-from urbanbell.bot.telegram.channel import ChannelError, TelegramChannel
+from urbanbell.bot.channels import Channel, ChannelError
+from urbanbell.bot.telegram.adapter import CHANNEL as TELEGRAM
+from urbanbell.bot.telegram.channel import TelegramChannel
 from urbanbell.bot.web_calendar import calendar_route
+from urbanbell.bot.zalo.adapter import CHANNEL as ZALO
+from urbanbell.bot.zalo.channel import ZaloChannel
 from urbanbell.scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from urbanbell.scheduler.jobs import build_scheduler
 from urbanbell.scheduler.pacing import Pace, Pacer
@@ -34,89 +38,145 @@ class ServiceError(Exception):
 
 def check_channels(settings: Settings) -> None:
     """Refuse to start without a channel, or with half a webhook."""
-    if settings.telegram_token is None:
+    if settings.telegram_token is None and settings.zalo_token is None:
         raise ServiceError(
-            "no channel configured: set URBANBELL_TELEGRAM_TOKEN to the token BotFather gave you "
-            "(and URBANBELL_TELEGRAM_WEBHOOK_URL with URBANBELL_WEBHOOK_SECRET for a webhook)"
+            "no channel configured: set URBANBELL_TELEGRAM_TOKEN to the token BotFather gave you, "
+            "or URBANBELL_ZALO_TOKEN to your Zalo bot's token, or both (and "
+            "URBANBELL_TELEGRAM_WEBHOOK_URL or URBANBELL_ZALO_WEBHOOK_URL with "
+            "URBANBELL_WEBHOOK_SECRET for a webhook)"
         )
-    if settings.telegram_webhook_url and settings.webhook_secret is None:
-        raise ServiceError(
-            "setting URBANBELL_WEBHOOK_SECRET: required with URBANBELL_TELEGRAM_WEBHOOK_URL"
+    urls = {
+        "URBANBELL_TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url,
+        "URBANBELL_ZALO_WEBHOOK_URL": settings.zalo_webhook_url,
+    }
+    for name, url in urls.items():
+        if url and settings.webhook_secret is None:
+            raise ServiceError(f"setting URBANBELL_WEBHOOK_SECRET: required with {name}")
+    if urls["URBANBELL_TELEGRAM_WEBHOOK_URL"] and urls["URBANBELL_ZALO_WEBHOOK_URL"]:
+        paths = {_webhook_path(url, "") for url in urls.values() if url}
+        if len(paths) == 1:
+            raise ServiceError(
+                "setting URBANBELL_ZALO_WEBHOOK_URL: its path must differ from "
+                "URBANBELL_TELEGRAM_WEBHOOK_URL's, as both are served by one web server"
+            )
+
+
+def build_channels(app: App, queued: Callable[[], None]) -> list[Channel]:
+    """The configured channels: Telegram, Zalo, or both."""
+    settings = app.settings
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    channels: list[Channel] = []
+    if settings.telegram_token is not None:
+        url = settings.telegram_webhook_url
+        channels.append(
+            TelegramChannel(
+                settings.telegram_token.get_secret_value(),
+                settings.telegram_api_url,
+                app.conversation,
+                app.catalogues,
+                settings.default_locale,
+                queued,
+                (url, secret) if url and secret else None,
+                paid=settings.telegram_paid_broadcast,
+            )
         )
+    if settings.zalo_token is not None:
+        url = settings.zalo_webhook_url
+        channels.append(
+            ZaloChannel(
+                settings.zalo_token.get_secret_value(),
+                settings.zalo_api_url,
+                app.conversation,
+                queued,
+                (url, secret) if url and secret else None,
+            )
+        )
+    return channels
+
+
+def paces(settings: Settings) -> dict[str, Pace]:
+    """Each platform's sending limits, as the settings give them."""
+    return {
+        TELEGRAM: Pace(
+            settings.telegram_rate,
+            settings.telegram_per_chat_per_second,
+            settings.telegram_per_group_per_minute,
+        ),
+        ZALO: Pace(settings.zalo_per_second, settings.zalo_per_chat_per_second),
+    }
 
 
 async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     """Run until `stop` is set, or until SIGINT or SIGTERM when no event is given."""
     settings = app.settings
     check_channels(settings)
-    assert settings.telegram_token is not None
-    webhook = None
-    if settings.telegram_webhook_url and settings.webhook_secret:
-        webhook = (settings.telegram_webhook_url, settings.webhook_secret.get_secret_value())
     dispatcher: Dispatcher | None = None
 
     def queued() -> None:
         if dispatcher is not None:
             dispatcher.wake()
 
-    telegram = TelegramChannel(
-        settings.telegram_token.get_secret_value(),
-        settings.telegram_api_url,
-        app.conversation,
-        app.catalogues,
-        settings.default_locale,
-        queued,
-        webhook,
-        paid=settings.telegram_paid_broadcast,
-    )
-    pace = Pace(
-        settings.telegram_rate,
-        settings.telegram_per_chat_per_second,
-        settings.telegram_per_group_per_minute,
-    )
+    channels = build_channels(app, queued)
+    pace = paces(settings)
     dispatcher = Dispatcher(
         app.uow,
-        {telegram.name: Route(telegram.messenger, Pacer(pace))},
+        {c.name: Route(c.messenger, Pacer(pace[c.name])) for c in channels},
         app.clock,
         DispatchPolicy(
             lease=timedelta(seconds=settings.outbox_lease_seconds),
-            batch=max(1, min(200, int(settings.telegram_rate))),  # a second of sending
+            # About a second of sending on all channels together.
+            batch=max(1, min(200, int(sum(pace[c.name].per_second or 1 for c in channels)))),
         ),
     )
     scheduler = build_scheduler(app.planner(), app.uow, app.clock)
-    # Officers come and go with `urbanbell seed`, run by another process: look every few
-    # minutes (it costs one query; Telegram is asked only when something changed).
-    scheduler.add_job(
-        telegram.refresh_officer_menus,
-        "interval",
-        args=[app.uow],
-        minutes=5,
-        id="officer-menus",
-        next_run_time=app.clock.now(),
-        coalesce=True,
-        misfire_grace_time=300,
-    )
+    for channel in channels:
+        if isinstance(channel, TelegramChannel):
+            # Officers come and go with `urbanbell seed`, run by another process: look every
+            # few minutes (it costs one query; Telegram is asked only when something changed).
+            scheduler.add_job(
+                channel.refresh_officer_menus,
+                "interval",
+                args=[app.uow],
+                minutes=5,
+                id="officer-menus",
+                next_run_time=app.clock.now(),
+                coalesce=True,
+                misfire_grace_time=300,
+            )
     try:
-        async with telegram:
+        async with contextlib.AsyncExitStack() as stack:
+            for channel in channels:
+                await stack.enter_async_context(channel)
             scheduler.start()
             work = [dispatcher.run()]
             holidays = app.conversation.holidays
             routes = [calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues)]
-            if webhook is None:
-                work.append(telegram.poll())
-                if settings.http_port is not None:
-                    work.append(_serve_web(settings, routes, settings.http_port))
-            else:
-                routes += telegram.routes(urlsplit(webhook[0]).path or "/telegram")
+            hooked = [c for c in channels if c.webhook is not None]
+            work += [c.poll() for c in channels if c.webhook is None]
+            for channel in hooked:
+                assert channel.webhook is not None
+                routes += channel.routes(_webhook_path(channel.webhook[0], f"/{channel.name}"))
+
+            async def register_webhooks() -> None:
+                for channel in hooked:
+                    await channel.register_webhook()
+
+            if hooked:
                 port = settings.http_port or WEBHOOK_PORT
-                work.append(_serve_web(settings, routes, port, telegram.register_webhook))
-            log.info("Urban Bell is running on Telegram as @%s", telegram.username)
+                work.append(_serve_web(settings, routes, port, register_webhooks))
+            elif settings.http_port is not None:
+                work.append(_serve_web(settings, routes, settings.http_port))
+            log.info("Urban Bell is running on %s", " and ".join(c.label for c in channels))
             await _until_stopped(work, stop)
     except ChannelError as error:
         raise ServiceError(str(error)) from None
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
+
+
+def _webhook_path(url: str, default: str) -> str:
+    return urlsplit(url).path or default
 
 
 async def _serve_web(

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     zalo_token: SecretStr | None = None
     zalo_api_url: str = "https://bot-api.zaloplatforms.com/bot"
+    zalo_webhook_url: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
     reminder_lead_minutes: int = Field(default=15, ge=1, le=24 * 60)
@@ -42,6 +43,9 @@ class Settings(BaseSettings):
     # Telegram's paid broadcast: up to 1000 messages a second, 0.1 Star each, for every message.
     telegram_paid_broadcast: bool = False
     telegram_paid_per_second: float = Field(default=1000, gt=0, le=1000)
+    # Zalo publishes no limits: a cautious pace until the platform says more.
+    zalo_per_second: float = Field(default=5, gt=0)
+    zalo_per_chat_per_second: float = Field(default=1, gt=0)
     # How long a dispatcher may hold a message before another may take it back.
     outbox_lease_seconds: int = Field(default=30, ge=1)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.zalo import FakeZalo
 
 URBANBELL = str(Path(sys.executable).with_name("urbanbell"))
 LAN = 1001  # a resident's Telegram id; her private chat has the same id
@@ -19,6 +20,12 @@ LAN = 1001  # a resident's Telegram id; her private chat has the same id
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[FakeZalo]:
+    async with FakeZalo() as server:
         yield server
 
 

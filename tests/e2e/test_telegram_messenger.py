@@ -11,8 +11,9 @@ from telegram.request import HTTPXRequest
 
 from tests.e2e.conftest import LAN
 from tests.fakes.telegram import FakeTelegram
+from urbanbell.bot.plain import split_text
 from urbanbell.bot.replies import Choice, Document, Reply
-from urbanbell.bot.telegram.adapter import split_text
+from urbanbell.bot.telegram.adapter import TEXT_LIMIT
 from urbanbell.bot.telegram.messenger import TelegramMessenger
 from urbanbell.core.model import Outcome
 
@@ -28,10 +29,11 @@ async def messenger(fake: FakeTelegram) -> AsyncIterator[TelegramMessenger]:
 
 def test_long_text_is_split_at_a_paragraph_then_a_line_then_a_word() -> None:
     paragraph = "Hẻm 51. " * 300  # 2,400 characters
-    parts = split_text(f"{paragraph}\n\n{paragraph}\n\n{paragraph}")
+    parts = split_text(f"{paragraph}\n\n{paragraph}\n\n{paragraph}", TEXT_LIMIT)
     assert [len(p) for p in parts] == [2400, 2400, 2400]  # one paragraph each
     assert all(len(p) <= 4096 for p in parts)
-    assert split_text("x" * 5000) == ["x" * 4096, "x" * 904]  # no boundary: cut at the limit
+    # No boundary: cut at the limit.
+    assert split_text("x" * 5000, TEXT_LIMIT) == ["x" * 4096, "x" * 904]
 
 
 async def test_text_is_sent_exactly_as_typed_and_long_text_in_parts(

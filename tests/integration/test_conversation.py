@@ -215,7 +215,8 @@ async def test_cancel_leaves_the_dialogue(conversation: Conversation) -> None:
     assert "nothing to stop" in await resident.says("/cancel")
     await resident.says("/subscribe")
     assert "Stopped" in await resident.says("/cancel")
-    assert "/subscribe and its name" in await resident.says("hem 51")
+    assert "bell poster" in await resident.says("hem 51")  # greeted, not searched
+    assert resident.options == ["Phường Ninh Kiều", "Phường Sóc Trăng", "Phường Thuận Hưng"]
 
 
 async def test_text_that_answers_no_option_gets_the_options_again(
@@ -234,7 +235,7 @@ async def test_unknown_commands_and_stray_text_get_a_helpful_answer(
 ) -> None:
     resident = Person(conversation)
     assert "/help" in await resident.says("/frobnicate")
-    assert "/subscribe" in await resident.says("xin chào")
+    assert "code printed on your alley's bell poster" in await resident.says("xin chào")
 
 
 async def test_an_officer_sees_their_role_in_help(conversation: Conversation) -> None:

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.events import Incoming, Sender
+from urbanbell.bot.plain import numbered
 from urbanbell.bot.replies import Reply
 from urbanbell.core.model import Delivery, Outcome
 from urbanbell.scheduler.dispatcher import Dispatcher
@@ -25,7 +26,7 @@ def render(reply: Reply) -> str:
     if reply.document is not None:
         size = len(reply.document.content)
         lines.append(f"  [{reply.document.filename}, {size} bytes]")
-    lines.extend(f"  {number}. {choice.label}" for number, choice in enumerate(reply.choices, 1))
+    lines.extend(f"  {line}" for line in numbered(reply.choices))
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ def build_router() -> Router:
     router = Router(
         unknown_command=general.unknown_command,
         unknown_choice=general.out_of_date,
-        free_text=general.free_text,
+        free_text=subscriptions.typed_outside_dialogue,
         not_a_choice=general.not_a_choice,
         unexpected=general.unexpected,
         not_allowed=general.not_allowed,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming
-from urbanbell.bot.handlers.general import out_of_date
+from urbanbell.bot.handlers.general import free_text, out_of_date
 from urbanbell.bot.render import alley_name, lead_choices, next_collection
 from urbanbell.bot.replies import Choice
 from urbanbell.core import subscriptions
 from urbanbell.core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound
+from urbanbell.core.model import Alley
 
 PAGE = 8
 SEARCH = "subscribe"
+ALLEY_CODE = re.compile(r"[A-Za-z0-9_-]{1,48}")
 
 
 async def start(ctx: Context, event: Incoming) -> None:
@@ -21,12 +25,7 @@ async def start(ctx: Context, event: Incoming) -> None:
         await _follow(ctx, event.args.split()[0])
         return
     ctx.say(
-        _(
-            "Hello! I am Urban Bell, your ward's bot. I ring shortly before the garbage truck "
-            "reaches your alley, so that you can bring your garbage out on time."
-        )
-        + "\n\n"
-        + _("Find your alley to begin:"),
+        _greeting(ctx) + "\n\n" + _("Find your alley to begin:"),
         [Choice(_("Find my alley"), "find"), Choice(_("What can you do?"), "help")],
     )
 
@@ -54,8 +53,38 @@ async def ask_for_alley(ctx: Context, _args: list[str]) -> None:
 
 
 async def search_typed(ctx: Context, event: Incoming) -> None:
-    """Search for the alley the resident typed; they may type again to search again."""
+    """Follow the alley whose code was typed, else search for the words; they may type again."""
+    alley = await _alley_of_code(ctx, event.text)
+    if alley is not None:
+        await _follow(ctx, alley.code)
+        return
     await _search(ctx, event.text)
+
+
+async def typed_outside_dialogue(ctx: Context, event: Incoming) -> None:
+    """Follow the alley whose code was typed, as its poster shows it; greet a newcomer.
+
+    On Zalo there is no deep link and no /start: a resident's first message is whatever they
+    type, so a newcomer is greeted and asked for the code on their alley's poster.
+    """
+    _ = ctx._
+    alley = await _alley_of_code(ctx, event.text)
+    if alley is not None:
+        await _follow(ctx, alley.code)
+        return
+    if await ctx.uow.subscriptions.of_resident(ctx.resident.id):
+        await free_text(ctx, event)
+        return
+    ctx.begin(SEARCH, "search")
+    ctx.say(
+        _greeting(ctx)
+        + "\n\n"
+        + _(
+            "Send me the code printed on your alley's bell poster (for example: nk-hem-51), "
+            "or type your alley's name, or pick your ward:"
+        ),
+        await _ward_choices(ctx),
+    )
 
 
 async def pick_ward(ctx: Context, args: list[str]) -> None:
@@ -241,6 +270,21 @@ async def _search(ctx: Context, query: str) -> None:
     choices = [Choice(alley_name(alley), f"sub:{alley.code}") for alley in found]
     choices.append(Choice(_("Pick from my ward's list"), "wards"))
     ctx.say(_("Alleys matching “{query}”; pick yours:").format(query=query), choices)
+
+
+def _greeting(ctx: Context) -> str:
+    return ctx._(
+        "Hello! I am Urban Bell, your ward's bot. I ring shortly before the garbage truck "
+        "reaches your alley, so that you can bring your garbage out on time."
+    )
+
+
+async def _alley_of_code(ctx: Context, text: str) -> Alley | None:
+    """The alley whose code is the whole text, in any letter case (phones capitalise)."""
+    code = text.strip()
+    if not ALLEY_CODE.fullmatch(code):
+        return None
+    return await ctx.uow.alleys.by_code(code) or await ctx.uow.alleys.by_code(code.lower())
 
 
 async def _ward_choices(ctx: Context) -> list[Choice]:

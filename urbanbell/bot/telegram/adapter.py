@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from urbanbell.bot.events import Incoming, Kind, Photo, Sender
+from urbanbell.bot.plain import split_text
 from urbanbell.bot.replies import Reply
 
 CHANNEL = "telegram"
@@ -57,27 +58,4 @@ def render(payload: Mapping[str, Any]) -> tuple[Reply, list[str], InlineKeyboard
         for choice in reply.choices:
             if len(choice.data.encode()) > CALLBACK_DATA_LIMIT:
                 raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {choice.data}")
-    return reply, split_text(reply.text), keyboard
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut a long text into parts of at most `limit` characters, at a paragraph, line or
-    word boundary where there is one in the second half of the part."""
-    parts = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = -1
-        for boundary in ("\n\n", "\n", " "):
-            found = window.rfind(boundary)
-            if found >= limit // 2:
-                cut = found
-                break
-        if cut < 0:
-            parts.append(window)
-            rest = rest[limit:]
-        else:
-            parts.append(rest[:cut])
-            rest = rest[cut:].lstrip("\n ")
-    parts.append(rest)
-    return [p for p in parts if p] or [""]
+    return reply, split_text(reply.text, TEXT_LIMIT), keyboard

@@ -8,6 +8,7 @@ from types import TracebackType
 from starlette.routing import Route
 from telegram.error import InvalidToken
 
+from urbanbell.bot.channels import ChannelError
 from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.i18n import Catalogues
 from urbanbell.bot.telegram.adapter import CHANNEL
@@ -17,10 +18,6 @@ from urbanbell.bot.telegram.messenger import TelegramMessenger
 from urbanbell.bot.telegram.polling import ALLOWED_UPDATES, poll
 from urbanbell.bot.telegram.webhook import webhook_route
 from urbanbell.core.ports import UnitOfWorkFactory
-
-
-class ChannelError(Exception):
-    """The channel cannot start; the message says which setting to change."""
 
 
 class TelegramChannel:
@@ -46,8 +43,8 @@ class TelegramChannel:
         self.menus = Menus(self.application.bot, catalogues, default_language)
 
     @property
-    def username(self) -> str:
-        return str(self.application.bot.username)
+    def label(self) -> str:
+        return f"Telegram as @{self.application.bot.username}"
 
     async def __aenter__(self) -> TelegramChannel:
         try:

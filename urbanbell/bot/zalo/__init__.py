@@ -1,0 +1,1 @@
+"""The Zalo channel, through the Zalo Bot Platform's HTTP API."""
