@@ -39,3 +39,41 @@ class NotAllowed(DomainError):
 
 class DateInPast(DomainError):
     """A change to the calendar for a day that has already gone."""
+
+
+class CallNotFound(DomainError):
+    """No such volunteer call, or not one the person may manage."""
+
+
+class SignupsClosed(DomainError):
+    """The call takes no more sign-ups: its deadline or start has passed, or it is closed."""
+
+
+class NotSignedUp(DomainError):
+    """The resident has no place, nor a place on the waitlist, to give up."""
+
+
+class InvalidCall(DomainError):
+    """A volunteer call or its results with a value the rules refuse; `field` names it."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+class CallNotOver(DomainError):
+    """A call's results can be recorded only once it has started."""
+
+
+class OfferNotFound(DomainError):
+    """No such offer of help, or not one the person may see."""
+
+
+class NobodyToTell(DomainError):
+    """No resident who may be written to follows the alleys chosen."""
+
+
+class TextTooLong(DomainError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit

@@ -8,6 +8,20 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from urbanbell.core.mobilisation import (
+    Announcement,
+    Attendance,
+    CallDraft,
+    Delivered,
+    Measure,
+    Offer,
+    OfferKind,
+    Recipient,
+    Signup,
+    SignupStatus,
+    VolunteerCall,
+    VolunteerFigures,
+)
 from urbanbell.core.model import (
     Alley,
     AlleySchedule,
@@ -128,6 +142,105 @@ class OfficerRepository(Protocol):
     ) -> tuple[Officer, bool]: ...
 
 
+class VolunteerRepository(Protocol):
+    async def add_call(self, draft: CallDraft, organiser_id: int | None) -> VolunteerCall: ...
+    async def call(self, call_id: int, *, lock: bool = False) -> VolunteerCall | None:
+        """The call; with `lock`, held until the transaction ends, so that changes to its
+        sign-ups take turns (on SQLite, BEGIN IMMEDIATE already makes every writer wait)."""
+        ...
+
+    async def calls(
+        self, ward_ids: Collection[int], *, open_only: bool, limit: int
+    ) -> list[VolunteerCall]:
+        """The wards' calls, the soonest first when `open_only`, else the latest first."""
+        ...
+
+    async def counts(self, call_ids: Collection[int]) -> dict[int, dict[SignupStatus, int]]:
+        """How many sign-ups each call has, by status."""
+        ...
+
+    async def signup(self, call_id: int, resident_id: int) -> Signup | None: ...
+    async def set_signup(self, call_id: int, resident_id: int, status: SignupStatus) -> None:
+        """Record the resident's answer to the call; joining or queueing starts their turn."""
+        ...
+
+    async def signups(self, call_id: int, statuses: Collection[SignupStatus] = ()) -> list[Signup]:
+        """The call's sign-ups (with these statuses, if given), in the order they were made."""
+        ...
+
+    async def close(
+        self, call_id: int, results: Mapping[Measure, float], attendance: Attendance
+    ) -> None:
+        """Close the call with what it achieved, who came and the hours each gave."""
+        ...
+
+    async def figures(
+        self, ward_ids: Collection[int], since: datetime, until: datetime
+    ) -> VolunteerFigures: ...
+    async def recipient(self, resident_id: int) -> Recipient | None: ...
+    async def officer_chat(self, officer_id: int) -> Recipient | None:
+        """Where and in which language to write to an officer."""
+        ...
+
+    async def add_offer(
+        self,
+        resident_id: int,
+        ward_id: int,
+        kind: OfferKind,
+        description: str,
+        available: str | None,
+    ) -> Offer: ...
+    async def offer(self, offer_id: int) -> Offer | None: ...
+    async def offers(
+        self, ward_ids: Collection[int], kind: OfferKind | None, limit: int
+    ) -> list[Offer]:
+        """Active offers in the wards (of one kind, if given), the newest first."""
+        ...
+
+    async def offers_of(self, resident_id: int) -> list[Offer]: ...
+    async def withdraw_offer(self, offer_id: int, resident_id: int) -> bool:
+        """Take back the resident's own offer; False when it is not theirs or gone."""
+        ...
+
+
+class AnnouncementRepository(Protocol):
+    async def audience(self, alley_ids: Collection[int]) -> list[Recipient]:
+        """Each resident who follows one of the alleys, once, whom the bot may write to and
+        who has not muted announcements."""
+        ...
+
+    async def audience_size(self, alley_ids: Collection[int]) -> tuple[int, int]:
+        """How many followers of the alleys can be written to: (listening, muted)."""
+        ...
+
+    async def muted(self, resident_id: int) -> bool: ...
+    async def set_muted(self, resident_id: int, muted: bool) -> None: ...
+    async def add(
+        self,
+        ward_id: int,
+        officer_id: int | None,
+        text: str,
+        recipients: int,
+        where: tuple[str, str],
+        language: str,
+    ) -> Announcement:
+        """Record an announcement; `where` is the officer's chat, (channel, id)."""
+        ...
+
+    async def unfinished(self) -> list[Announcement]: ...
+    async def outcomes(self, key_prefix: str) -> Delivered:
+        """How the outbox messages whose key starts so have ended, so far."""
+        ...
+
+    async def mark(
+        self,
+        announcement_id: int,
+        *,
+        progress_at: datetime | None = None,
+        finished_at: datetime | None = None,
+    ) -> None: ...
+
+
 class DialogueRepository(Protocol):
     async def recall(self, resident_id: int) -> Memory: ...
     async def remember(self, resident_id: int, memory: Memory) -> None: ...
@@ -211,6 +324,10 @@ class UnitOfWork(Protocol):
     def subscriptions(self) -> SubscriptionRepository: ...
     @property
     def officers(self) -> OfficerRepository: ...
+    @property
+    def volunteers(self) -> VolunteerRepository: ...
+    @property
+    def announcements(self) -> AnnouncementRepository: ...
     @property
     def dialogues(self) -> DialogueRepository: ...
     @property

@@ -210,9 +210,10 @@ class ReportEventRow(Base):
 
 class VolunteerCallRow(Base):
     __tablename__ = "volunteer_calls"
+    __table_args__ = (Index("ix_volunteer_calls_ward_starts", "ward_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id", ondelete="CASCADE"), index=True)
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id", ondelete="CASCADE"))
     organiser_id: Mapped[int | None] = mapped_column(
         ForeignKey("officers.id", ondelete="SET NULL")
     )
@@ -220,14 +221,15 @@ class VolunteerCallRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str | None] = mapped_column(String(300))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     slots: Mapped[int] = mapped_column(Integer)
     signup_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     bring: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16))  # draft, open, closed, cancelled
-    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16))  # open, closed
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # measure → amount
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -257,6 +259,25 @@ class OfferRow(Base):
     available: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AnnouncementRow(Base):
+    """An officer's message to a ward's residents; its messages are keyed `announce:<id>:…`."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id", ondelete="CASCADE"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column(Integer)
+    # Where, and in which language, the officer is told how the sending goes.
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last told how it goes
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class OutboxRow(Base):

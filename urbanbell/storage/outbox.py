@@ -42,6 +42,7 @@ class OutboxRepository:
             status=OutboxStatus.PENDING.value,
             not_before=message.not_before or now,
             deadline=message.deadline,
+            expires_at=message.expires_at,
             attempts=0,
             created_at=now,
         )

@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from urbanbell.core.clock import Clock
+from urbanbell.storage.announcements import AnnouncementRepository
 from urbanbell.storage.outbox import InboxRepository, OutboxRepository
 from urbanbell.storage.repositories import (
     AlleyRepository,
@@ -18,6 +19,7 @@ from urbanbell.storage.repositories import (
     SubscriptionRepository,
     WardRepository,
 )
+from urbanbell.storage.volunteers import VolunteerRepository
 
 
 class SqlUnitOfWork:
@@ -41,6 +43,8 @@ class SqlUnitOfWork:
         self.residents = ResidentRepository(self.session, now)
         self.subscriptions = SubscriptionRepository(self.session, now)
         self.officers = OfficerRepository(self.session)
+        self.volunteers = VolunteerRepository(self.session, now)
+        self.announcements = AnnouncementRepository(self.session, now)
         self.dialogues = DialogueRepository(self.session, now)
         self.inbox = InboxRepository(self.session, now)
         self.outbox = OutboxRepository(self.session, now)
