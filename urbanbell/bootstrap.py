@@ -13,11 +13,13 @@ from urbanbell.bot.console import CHANNEL as CONSOLE
 from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.handlers import build_router
 from urbanbell.bot.i18n import Catalogues
+from urbanbell.bot.report_wording import ReportWording
 from urbanbell.bot.telegram.adapter import CHANNEL as TELEGRAM
 from urbanbell.bot.zalo.adapter import CHANNEL as ZALO
 from urbanbell.core.clock import Clock, SystemClock
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.ports import UnitOfWork, UnitOfWorkFactory
+from urbanbell.core.triage import Triage
 from urbanbell.scheduler.planner import Planner
 from urbanbell.settings import LOCALES, Settings
 from urbanbell.storage import migrate
@@ -60,14 +62,20 @@ class App:
 def build_conversation(
     settings: Settings, uow_factory: UnitOfWorkFactory, catalogues: Catalogues, clock: Clock
 ) -> Conversation:
+    holidays = VietnamHolidays()
     return Conversation(
         router=build_router(),
         uow_factory=uow_factory,
         catalogues=catalogues,
         clock=clock,
-        holidays=VietnamHolidays(),
+        holidays=holidays,
         default_locale=settings.default_locale,
         default_lead=settings.reminder_lead_minutes,
+        triage=Triage(
+            settings.report_policy(),
+            settings.working_time(holidays),
+            ReportWording(catalogues, settings.default_locale),
+        ),
     )
 
 

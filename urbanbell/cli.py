@@ -216,7 +216,7 @@ async def _chat(app: App, args: argparse.Namespace) -> None:
         "and press Ctrl-D to leave."
     )
     # The bell rings in the terminal too: plan it, and send what comes due while chatting.
-    scheduler = build_scheduler(app.planner(), app.uow, app.clock)
+    scheduler = build_scheduler(app.planner(), app.uow, app.clock, app.conversation.triage)
     scheduler.start()
     ringing = asyncio.create_task(dispatcher.run())
     try:

@@ -128,7 +128,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             batch=max(1, min(200, int(sum(pace[c.name].per_second or 1 for c in channels)))),
         ),
     )
-    scheduler = build_scheduler(app.planner(), app.uow, app.clock)
+    scheduler = build_scheduler(app.planner(), app.uow, app.clock, app.conversation.triage)
     for channel in channels:
         if isinstance(channel, TelegramChannel):
             # Officers come and go with `urbanbell seed`, run by another process: look every

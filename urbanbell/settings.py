@@ -5,15 +5,29 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from urbanbell.core.holidays import VietnamHolidays
+from urbanbell.core.model import WEEKDAYS
+from urbanbell.core.reports import Category, ReportPolicy, Targets
+from urbanbell.core.working_time import WorkingHours, day_hours, parse_periods
 
 LOCALES = ("vi", "en")
 PREFIX = "URBANBELL_"
 # Telegram's rule for usernames; a bot's must end in "bot".
 BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
+
+
+class CategoryTargets(BaseModel):
+    """A category's own targets; what is left out follows the general ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    acknowledge_hours: float | None = Field(default=None, gt=0)
+    resolve_days: float | None = Field(default=None, gt=0)
 
 
 class Settings(BaseSettings):
@@ -48,6 +62,15 @@ class Settings(BaseSettings):
     zalo_per_chat_per_second: float = Field(default=1, gt=0)
     # How long a dispatcher may hold a message before another may take it back.
     outbox_lease_seconds: int = Field(default=30, ge=1)
+    # Reports: how many a resident may file in an hour, and the ward's targets, counted in
+    # working time (public holidays are never working days).
+    report_per_hour: int = Field(default=5, ge=1)
+    report_acknowledge_hours: float = Field(default=8, gt=0)
+    report_resolve_days: float = Field(default=3, gt=0)
+    # Per category, e.g. {"lighting": {"acknowledge_hours": 4, "resolve_days": 5}}.
+    report_targets: dict[Category, CategoryTargets] = Field(default_factory=dict)
+    working_hours: str = "07:30-11:30,13:30-17:30"
+    working_days: str = "mon,tue,wed,thu,fri"
 
     @property
     def telegram_rate(self) -> float:
@@ -66,6 +89,45 @@ class Settings(BaseSettings):
         if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise ValueError("use sqlite+aiosqlite://… or postgresql+asyncpg://…")
         return value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _periods(cls, value: str) -> str:
+        try:
+            parse_periods(value)
+        except ValueError as error:
+            raise ValueError(f"{error}; write it like 07:30-11:30,13:30-17:30") from None
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _weekdays(cls, value: str) -> str:
+        days = [day.strip().lower() for day in value.split(",") if day.strip()]
+        if not days or any(day not in WEEKDAYS for day in days):
+            raise ValueError("list days of the week like mon,tue,wed,thu,fri")
+        return value
+
+    def report_policy(self) -> ReportPolicy:
+        day = day_hours(parse_periods(self.working_hours))  # a working day, in hours
+        return ReportPolicy(
+            Targets(self.report_acknowledge_hours, self.report_resolve_days * day),
+            {
+                category: Targets(
+                    targets.acknowledge_hours or self.report_acknowledge_hours,
+                    (targets.resolve_days or self.report_resolve_days) * day,
+                )
+                for category, targets in self.report_targets.items()
+            },
+            per_hour=self.report_per_hour,
+        )
+
+    def working_time(self, holidays: VietnamHolidays) -> WorkingHours:
+        weekdays = frozenset(
+            WEEKDAYS.index(day.strip().lower())
+            for day in self.working_days.split(",")
+            if day.strip()
+        )
+        return WorkingHours(parse_periods(self.working_hours), weekdays, holidays)
 
     @field_validator("telegram_bot_username")
     @classmethod

@@ -7,7 +7,7 @@ from typing import Any
 
 from urbanbell.bot.i18n import Catalogues
 from urbanbell.bot.render import day_name, hhmm
-from urbanbell.bot.replies import Reply
+from urbanbell.bot.replies import Choice, Reply
 from urbanbell.core.reminders import Crowded, Follower, Reminder
 from urbanbell.core.schedule_changes import ScheduleChange
 
@@ -31,22 +31,30 @@ class BellWording(Wording):
     def __call__(self, reminder: Reminder) -> dict[str, Any]:
         follower = reminder.follower
         at = reminder.collection.at
+        alley = reminder.schedule.alley
         return self._payload(
-            reminder.schedule.alley.name,
+            alley.name,
+            alley.code,
             hhmm(at),
+            int(at.timestamp()) // 60,
             follower.lead_minutes,
             self.language_of(follower),
         )
 
     # An alley's followers mostly read the same words: made once, shared by all.
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one wording object lives as long as the bot
-    def _payload(self, alley: str, time: str, lead: int, language: str) -> dict[str, Any]:
+    def _payload(
+        self, alley: str, code: str, time: str, minute: int, lead: int, language: str
+    ) -> dict[str, Any]:
         _ = self.catalogues.get(language).gettext
         text = _(
             "🔔 The garbage truck reaches {alley} at {time}, in {lead} minutes. "
             "Please bring your garbage out now."
         ).format(alley=alley, time=time, lead=lead)
-        return Reply(text).to_payload()
+        # The collection travels in the button (as Unix minutes, to stay within 64 bytes), so
+        # a report made from it knows which collection it is about.
+        report = Choice(_("Missed collection / litter here"), f"rbell:{code}:{minute}")
+        return Reply(text, (report,)).to_payload()
 
 
 class NoticeWording(Wording):

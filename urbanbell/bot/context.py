@@ -6,10 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from urbanbell.bot.i18n import Catalogues
-from urbanbell.bot.replies import Choice, Document, Reply
+from urbanbell.bot.replies import Choice, Document, Picture, Reply
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.model import DialogueState, Officer, Resident
 from urbanbell.core.ports import UnitOfWork
+from urbanbell.core.triage import Triage
+
+# Telegram's stand-ins for someone hidden: the anonymous group admin and channel posts. Whoever
+# writes through them, it is nobody in particular, so never an officer.
+NOT_PEOPLE = frozenset({("telegram", "1087968824"), ("telegram", "777000")})
 
 
 @dataclass
@@ -22,6 +27,7 @@ class Context:
     holidays: VietnamHolidays
     default_lead: int
     default_language: str
+    triage: Triage
     dialogue: DialogueState | None
     offered: tuple[Choice, ...] = ()  # the options of the bot's previous message
     interrupted: DialogueState | None = None  # the dialogue a command has just left
@@ -31,7 +37,9 @@ class Context:
     async def officers(self) -> list[Officer]:
         """The person's roles in wards, looked up once per event."""
         if self._officers is None:
-            self._officers = await self.uow.officers.of_person(*officer_identity(self.resident))
+            identity = officer_identity(self.resident)
+            found = [] if identity in NOT_PEOPLE else await self.uow.officers.of_person(*identity)
+            self._officers = found
         return self._officers
 
     def _(self, message: str) -> str:
@@ -45,8 +53,9 @@ class Context:
         text: str,
         choices: list[Choice] | tuple[Choice, ...] = (),
         document: Document | None = None,
+        picture: Picture | None = None,
     ) -> None:
-        self.replies.append(Reply(text, tuple(choices), document))
+        self.replies.append(Reply(text, tuple(choices), document, picture=picture))
 
     def begin(self, name: str, step: str, **data: object) -> None:
         self.dialogue = DialogueState(name, step, dict(data))

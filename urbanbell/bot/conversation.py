@@ -14,6 +14,7 @@ from urbanbell.core.clock import Clock
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.model import NewMessage
 from urbanbell.core.ports import Memory, UnitOfWorkFactory
+from urbanbell.core.triage import Triage
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class Conversation:
         holidays: VietnamHolidays,
         default_locale: str,
         default_lead: int,
+        triage: Triage,
     ) -> None:
         self.router = router
         self.uow_factory = uow_factory
@@ -36,6 +38,7 @@ class Conversation:
         self.holidays = holidays
         self.default_locale = default_locale
         self.default_lead = default_lead
+        self.triage = triage
 
     async def handle(self, event: Incoming) -> list[Reply]:
         """Answer the event. The resident's state and the answer's effects are saved together,
@@ -63,6 +66,7 @@ class Conversation:
                     holidays=self.holidays,
                     default_lead=self.default_lead,
                     default_language=self.default_locale,
+                    triage=self.triage,
                     dialogue=memory.dialogue,
                     offered=tuple(Choice(label, data) for label, data in memory.choices),
                 )

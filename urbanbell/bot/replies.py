@@ -23,12 +23,18 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Picture(Document):
+    """An image made by the bot, such as a chart, sent from its bytes."""
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
     document: Document | None = None
     photo: str | None = None  # the platform's file id of a photo, or its URL
     location: tuple[float, float] | None = None  # latitude, longitude
+    picture: Picture | None = None
 
     def to_payload(self) -> dict[str, Any]:
         """The reply as JSON for the outbox."""
@@ -41,10 +47,9 @@ class Reply:
         if self.location is not None:
             payload["location"] = list(self.location)
         if self.document is not None:
-            payload["document"] = {
-                "filename": self.document.filename,
-                "content": base64.b64encode(self.document.content).decode("ascii"),
-            }
+            payload["document"] = _file(self.document)
+        if self.picture is not None:
+            payload["picture"] = _file(self.picture)
         return payload
 
     @classmethod
@@ -54,8 +59,10 @@ class Reply:
         )
         document = None
         if isinstance(found := payload.get("document"), Mapping):
-            content = base64.b64decode(str(found.get("content", "")))
-            document = Document(str(found.get("filename", "file")), content)
+            document = Document(*_unpacked(found))
+        picture = None
+        if isinstance(found := payload.get("picture"), Mapping):
+            picture = Picture(*_unpacked(found))
         photo = payload.get("photo")
         location = payload.get("location")
         return cls(
@@ -64,4 +71,16 @@ class Reply:
             document,
             str(photo) if photo is not None else None,
             (float(location[0]), float(location[1])) if location else None,
+            picture,
         )
+
+
+def _file(document: Document) -> dict[str, str]:
+    return {
+        "filename": document.filename,
+        "content": base64.b64encode(document.content).decode("ascii"),
+    }
+
+
+def _unpacked(found: Mapping[str, Any]) -> tuple[str, bytes]:
+    return str(found.get("filename", "file")), base64.b64decode(str(found.get("content", "")))

@@ -41,6 +41,29 @@ class DateInPast(DomainError):
     """A change to the calendar for a day that has already gone."""
 
 
+class ReportNotFound(DomainError):
+    """No such report, or not one the person may see."""
+
+
+class MoveNotAllowed(DomainError):
+    """A report cannot go from its state to the one asked."""
+
+    def __init__(self, current: str, to: str) -> None:
+        super().__init__(current, to)
+        self.current = current
+        self.to = to
+
+
+class ReasonRequired(DomainError):
+    """Rejecting a report needs a reason the reporter can read."""
+
+
+class TooManyReports(DomainError):
+    def __init__(self, per_hour: int) -> None:
+        super().__init__(per_hour)
+        self.per_hour = per_hour
+
+
 class CallNotFound(DomainError):
     """No such volunteer call, or not one the person may manage."""
 

@@ -40,6 +40,9 @@ from urbanbell.core.model import (
     Ward,
 )
 from urbanbell.core.reminders import Follower
+from urbanbell.core.report_export import ExportedEvent, ExportedReport
+from urbanbell.core.report_figures import ReportFacts
+from urbanbell.core.reports import InboxFilter, NewReport, Report, ReportEvent
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,13 @@ class Memory:
 
 class WardRepository(Protocol):
     async def all(self) -> list[Ward]: ...
+    async def get(self, ward_id: int) -> Ward | None: ...
     async def by_code(self, code: str) -> Ward | None: ...
+    async def officer_chat(self, ward_id: int) -> tuple[str, str] | None:
+        """The group chat (channel, id) where the ward's officers work together, if linked."""
+        ...
+
+    async def link_officer_chat(self, ward_id: int, channel: str, chat_id: str) -> None: ...
     async def upsert(
         self, code: str, name: str, timezone: str, holiday_policy: HolidayPolicy
     ) -> tuple[Ward, bool]:
@@ -64,6 +73,10 @@ class WardRepository(Protocol):
 class AlleyRepository(Protocol):
     async def by_code(self, code: str) -> Alley | None: ...
     async def in_ward(self, ward_id: int) -> list[Alley]: ...
+    async def located(self) -> list[Alley]:
+        """The alleys whose place on the map is known."""
+        ...
+
     async def containing(self, folded_words: Sequence[str]) -> list[tuple[Alley, str]]:
         """Alleys whose folded name holds every word, each with that folded name."""
         ...
@@ -129,8 +142,9 @@ class SubscriptionRepository(Protocol):
 
 class OfficerRepository(Protocol):
     async def of_person(self, channel: str, external_id: str) -> list[Officer]: ...
-    async def of_ward(self, ward_id: int) -> list[tuple[str, str]]:
-        """Where to write to each officer of a ward: (channel, their id there)."""
+    async def of_ward(self, ward_id: int, roles: Collection[Role] = ()) -> list[tuple[str, str]]:
+        """Where to write to each officer of a ward (with one of `roles`, if given):
+        (channel, their id there)."""
         ...
 
     async def roles_on(self, channel: str) -> dict[str, set[Role]]:
@@ -140,6 +154,48 @@ class OfficerRepository(Protocol):
     async def upsert(
         self, ward: Ward, channel: str, external_id: str, role: Role, name: str
     ) -> tuple[Officer, bool]: ...
+
+
+class ReportRepository(Protocol):
+    async def add(self, report: NewReport) -> int:
+        """Store the report and its photos; its id is the number residents see."""
+        ...
+
+    async def get(self, report_id: int) -> Report | None: ...
+    async def update(self, report_id: int, **values: object) -> None:
+        """Set columns of the report by name."""
+        ...
+
+    async def add_photo(self, report_id: int, channel: str, ref: str) -> None: ...
+    async def add_event(self, event: ReportEvent) -> None: ...
+    async def events(self, report_id: int) -> list[ReportEvent]: ...
+    async def count_since(self, resident_id: int, since: datetime) -> int:
+        """How many reports the resident filed since the instant."""
+        ...
+
+    async def of_resident(self, resident_id: int, limit: int) -> list[Report]:
+        """The resident's latest reports, newest first."""
+        ...
+
+    async def inbox(
+        self,
+        ward_ids: Collection[int],
+        filters: InboxFilter,
+        now: datetime,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[Report], int]:
+        """One page of the wards' open reports, the most pressing target first, and the
+        number of reports that match."""
+        ...
+
+    async def overdue(self, now: datetime, limit: int) -> list[Report]:
+        """Open reports past their target and not yet escalated for it."""
+        ...
+
+    async def awaiting_feedback(self, resolved_before: datetime, limit: int) -> list[Report]:
+        """Resolved reports whose reporter has not said whether it is fixed, asked once."""
+        ...
 
 
 class VolunteerRepository(Protocol):
@@ -241,6 +297,26 @@ class AnnouncementRepository(Protocol):
     ) -> None: ...
 
 
+class FiguresRepository(Protocol):
+    """Reports of a period, read for the figures and the exports; nothing is written."""
+
+    async def facts(
+        self, ward_ids: Collection[int], since: datetime, until: datetime
+    ) -> list[ReportFacts]:
+        """The reports of the wards filed or resolved in [since, until), each once."""
+        ...
+
+    async def reports(
+        self, ward_id: int, since: datetime, until: datetime
+    ) -> list[ExportedReport]:
+        """The ward's reports filed in [since, until), oldest first, with their reporters."""
+        ...
+
+    async def events(self, ward_id: int, since: datetime, until: datetime) -> list[ExportedEvent]:
+        """The trail of the ward's reports filed in [since, until), in order."""
+        ...
+
+
 class DialogueRepository(Protocol):
     async def recall(self, resident_id: int) -> Memory: ...
     async def remember(self, resident_id: int, memory: Memory) -> None: ...
@@ -324,6 +400,10 @@ class UnitOfWork(Protocol):
     def subscriptions(self) -> SubscriptionRepository: ...
     @property
     def officers(self) -> OfficerRepository: ...
+    @property
+    def reports(self) -> ReportRepository: ...
+    @property
+    def figures(self) -> FiguresRepository: ...
     @property
     def volunteers(self) -> VolunteerRepository: ...
     @property

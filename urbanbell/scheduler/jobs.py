@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from urbanbell.core.clock import Clock
+from urbanbell.core import triage
 from urbanbell.core.ports import UnitOfWorkFactory
+from urbanbell.core.triage import Triage
 from urbanbell.scheduler.planner import Planner
 
 PLAN_EVERY = timedelta(minutes=2)
+FOLLOW_UP_EVERY = timedelta(minutes=5)
 KEEP_HANDLED_UPDATES = timedelta(days=14)
+
+log = logging.getLogger(__name__)
 
 
 def build_scheduler(
-    planner: Planner, uow_factory: UnitOfWorkFactory, clock: Clock
+    planner: Planner, uow_factory: UnitOfWorkFactory, clock: Clock, reports: Triage
 ) -> AsyncIOScheduler:
     """A scheduler that plans the bell now and every two minutes, and tidies up nightly.
 
@@ -33,6 +39,27 @@ def build_scheduler(
         coalesce=True,
         max_instances=1,
         misfire_grace_time=int(PLAN_EVERY.total_seconds()),
+    )
+
+    async def follow_up_reports() -> None:
+        """Escalate reports past their targets; ask again whether resolved ones are fixed."""
+        async with uow_factory() as uow:
+            now = clock.now()
+            escalated = await triage.escalate_overdue(uow, now, reports.notices)
+            asked = await triage.ask_again(uow, now, reports)
+            await uow.commit()
+        if escalated or asked:
+            log.info("reports: %d escalated, %d reporters asked again", escalated, asked)
+
+    scheduler.add_job(
+        follow_up_reports,
+        "interval",
+        seconds=FOLLOW_UP_EVERY.total_seconds(),
+        id="follow-up-reports",
+        next_run_time=clock.now(),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(FOLLOW_UP_EVERY.total_seconds()),
     )
 
     async def forget_old_updates() -> None:

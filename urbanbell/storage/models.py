@@ -142,6 +142,7 @@ class ReportRow(Base):
         Index("ix_reports_ward_due", "ward_id", "due_at"),
         Index("ix_reports_resident_created", "resident_id", "created_at"),
         Index("ix_reports_state_resolved", "state", "resolved_at"),
+        Index("ix_reports_ward_resolved", "ward_id", "resolved_at"),  # a ward's period's fixes
         Index(
             "ix_reports_escalation",
             "due_at",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -91,9 +91,26 @@ class WardRepository:
         rows = await self.session.scalars(select(WardRow).order_by(WardRow.name))
         return [_ward(row) for row in rows]
 
+    async def get(self, ward_id: int) -> Ward | None:
+        row = await self.session.get(WardRow, ward_id)
+        return None if row is None else _ward(row)
+
     async def by_code(self, code: str) -> Ward | None:
         row = await self.session.scalar(select(WardRow).where(WardRow.code == code))
         return None if row is None else _ward(row)
+
+    async def officer_chat(self, ward_id: int) -> tuple[str, str] | None:
+        row = await self.session.get(WardRow, ward_id)
+        if row is None or row.officer_chat_channel is None or row.officer_chat_id is None:
+            return None
+        return row.officer_chat_channel, row.officer_chat_id
+
+    async def link_officer_chat(self, ward_id: int, channel: str, chat_id: str) -> None:
+        await self.session.execute(
+            update(WardRow)
+            .where(WardRow.id == ward_id)
+            .values(officer_chat_channel=channel, officer_chat_id=chat_id)
+        )
 
     async def upsert(
         self, code: str, name: str, timezone: str, holiday_policy: HolidayPolicy
@@ -120,6 +137,12 @@ class AlleyRepository:
 
     async def in_ward(self, ward_id: int) -> list[Alley]:
         query = self._select().where(AlleyRow.ward_id == ward_id).order_by(AlleyRow.name)
+        return [_alley(*found) for found in await self.session.execute(query)]
+
+    async def located(self) -> list[Alley]:
+        query = self._select().where(
+            AlleyRow.latitude.is_not(None), AlleyRow.longitude.is_not(None)
+        )
         return [_alley(*found) for found in await self.session.execute(query)]
 
     async def containing(self, folded_words: Sequence[str]) -> list[tuple[Alley, str]]:
@@ -417,11 +440,16 @@ class OfficerRepository:
             for row, ward_row in await self.session.execute(query)
         ]
 
-    async def of_ward(self, ward_id: int) -> list[tuple[str, str]]:
+    async def of_ward(self, ward_id: int, roles: Collection[Role] = ()) -> list[tuple[str, str]]:
+        query = select(OfficerRow.channel, OfficerRow.external_id).where(
+            OfficerRow.ward_id == ward_id
+        )
+        if roles:
+            query = query.where(OfficerRow.role.in_([role.value for role in roles]))
         rows = await self.session.execute(
-            select(OfficerRow.channel, OfficerRow.external_id)
-            .where(OfficerRow.ward_id == ward_id)
-            .order_by(OfficerRow.id)
+            query.group_by(OfficerRow.channel, OfficerRow.external_id).order_by(
+                func.min(OfficerRow.id)
+            )
         )
         return [(channel, external_id) for channel, external_id in rows]
 

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from urbanbell.core.clock import Clock
 from urbanbell.storage.announcements import AnnouncementRepository
 from urbanbell.storage.outbox import InboxRepository, OutboxRepository
+from urbanbell.storage.report_figures import FiguresRepository
+from urbanbell.storage.reports import ReportRepository
 from urbanbell.storage.repositories import (
     AlleyRepository,
     DialogueRepository,
@@ -45,6 +47,8 @@ class SqlUnitOfWork:
         self.officers = OfficerRepository(self.session)
         self.volunteers = VolunteerRepository(self.session, now)
         self.announcements = AnnouncementRepository(self.session, now)
+        self.reports = ReportRepository(self.session, now)
+        self.figures = FiguresRepository(self.session)
         self.dialogues = DialogueRepository(self.session, now)
         self.inbox = InboxRepository(self.session, now)
         self.outbox = OutboxRepository(self.session, now)

@@ -9,6 +9,7 @@ from urbanbell.bot.render import ROLE_NAMES
 from urbanbell.bot.replies import Choice
 from urbanbell.core import residents
 from urbanbell.core.errors import UnsupportedLanguage
+from urbanbell.core.reports import MAY_TRIAGE
 from urbanbell.core.schedule_changes import MAY_CHANGE_CALENDAR
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -24,6 +25,8 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
         _("/schedule: collections in the next {days} days").format(days=SCHEDULE_DAYS),
         _("/calendar: your alleys' collections as a file for your phone's calendar"),
         _("/unsubscribe: stop following an alley"),
+        _("/report: tell the ward about litter, a dark street, a blocked drain, a broken road"),
+        _("/myreports: your reports and what became of them"),
         _("/language: Tiếng Việt or English"),
         _("/cancel: stop what we are doing"),
         _("/help: this list"),
@@ -35,6 +38,13 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
             _("/move <alley> <YYYY-MM-DD> <YYYY-MM-DD HH:MM>: move that day's collection")
         )
         lines.append(_("/linkgroup <alley>: in a group chat, let the alley's bell ring there"))
+    if any(o.role in MAY_TRIAGE for o in officers):
+        lines.append(_("/inbox [filters]: open reports of your ward, the most pressing first"))
+        lines.append(_("/show <number>: one report with its photos, place and history"))
+        lines.append(_("/status <number> <state> [note]: move a report on"))
+        lines.append(_("/reply <number> <text>: write to the reporter"))
+        lines.append(_("/note <number> <text>: a note only officers see"))
+        lines.append(_("/linkofficers: in your officers' group, receive new reports there"))
     for officer in officers:
         lines.append(
             _("Your role in {ward}: {role}.").format(

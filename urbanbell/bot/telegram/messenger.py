@@ -10,7 +10,7 @@ import httpx
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from urbanbell.bot.replies import Document
+from urbanbell.bot.replies import Document, Picture
 from urbanbell.bot.telegram.adapter import CHANNEL, render
 from urbanbell.core.model import Delivery, Outcome
 
@@ -33,7 +33,11 @@ class TelegramMessenger:
             return Delivery(Outcome.FAILED, str(error))
         chat = int(chat_id)
         # The text first, then what goes with it; the buttons hang under the last message.
-        attachments = [a for a in (reply.photo, reply.location, reply.document) if a is not None]
+        attachments = [
+            a
+            for a in (reply.photo, reply.picture, reply.location, reply.document)
+            if a is not None
+        ]
         try:
             for number, part in enumerate(parts, 1):
                 last = number == len(parts) and not attachments
@@ -53,7 +57,7 @@ class TelegramMessenger:
     async def _attach(
         self,
         chat: int,
-        attachment: str | tuple[float, float] | Document,
+        attachment: str | tuple[float, float] | Picture | Document,
         markup: InlineKeyboardMarkup | None,
     ) -> None:
         match attachment:
@@ -64,6 +68,11 @@ class TelegramMessenger:
             case (latitude, longitude):
                 await self.bot.send_location(
                     chat, latitude, longitude, reply_markup=markup, allow_paid_broadcast=self.paid
+                )
+            case Picture():
+                upload = InputFile(attachment.content, filename=attachment.filename)
+                await self.bot.send_photo(
+                    chat, upload, reply_markup=markup, allow_paid_broadcast=self.paid
                 )
             case Document():
                 upload = InputFile(attachment.content, filename=attachment.filename)

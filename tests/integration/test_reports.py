@@ -1,0 +1,404 @@
+"""Reports end to end through the conversation: residents file, officers triage, on both
+dialects of the real database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+
+from tests.conftest import WARD_ZONE
+from tests.integration.conftest import Person, converse
+from tests.support import FixedClock
+from urbanbell.bot.conversation import Conversation
+from urbanbell.bot.events import Incoming, Kind, Photo
+from urbanbell.cli import DEMO_SEED
+from urbanbell.core import triage
+from urbanbell.core.model import Role
+from urbanbell.core.ports import UnitOfWorkFactory
+from urbanbell.core.seeding import apply_seed, parse_seed
+from urbanbell.storage import migrate
+from urbanbell.storage.database import create_engine, session_factory, write_lock_for
+from urbanbell.storage.models import OutboxRow, ReportEventRow, ReportRow
+from urbanbell.storage.uow import SqlUnitOfWork
+
+OFFICER = "9001"  # Chị Lan, officer of Ninh Kiều in the demo seed
+ADMIN = "9002"  # Anh Tuấn, admin of Ninh Kiều
+OTHER_WARD = "9201"  # Anh Khoa, officer of Sóc Trăng
+
+
+async def _resident(conversation: Conversation, id: str = "42") -> Person:
+    person = Person(conversation, id)
+    await person.says("/start nk-hem-51")
+    return person
+
+
+async def _sent_to(uow_factory: UnitOfWorkFactory, chat_id: str) -> list[str]:
+    async with uow_factory() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        rows = await uow.session.scalars(
+            select(OutboxRow).where(OutboxRow.chat_id == chat_id).order_by(OutboxRow.id)
+        )
+        return [str(row.payload["text"]) for row in rows]
+
+
+async def _report_row(uow_factory: UnitOfWorkFactory, number: int) -> ReportRow:
+    async with uow_factory() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        row = await uow.session.get(ReportRow, number)
+        assert row is not None
+        uow.session.expunge(row)  # readable after the unit of work closes
+        return row
+
+
+async def _count(
+    uow_factory: UnitOfWorkFactory, table: type[ReportRow] | type[ReportEventRow]
+) -> int:
+    async with uow_factory() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        return int(await uow.session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def _photo(person: Person, ref: str, size: int) -> Incoming:
+    return Incoming(person.sender, Kind.PHOTO, photo=Photo(ref, size))
+
+
+async def test_guided_report_reaches_the_ward_and_gets_a_number(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report")
+    assert "Street lighting" in person.options
+    await person.presses("rcat:lighting")
+    await person.says("The lamp at number 12 has been dark for a week")
+    person.last = await conversation.handle(_photo(person, "photo-1", 200_000))
+    assert "1 photo added" in person.text
+    person.last = await conversation.handle(_photo(person, "huge", 25 * 1024 * 1024))
+    assert "too large" in person.text and "kept" in person.text
+    await person.presses("rnext")
+    await person.presses("rwhere:nk-hem-51")
+    await person.presses("ranon:n")
+    assert "The lamp at number 12" in person.text
+    text = await person.presses("rsend")
+    assert "#1" in text
+
+    row = await _report_row(seeded, 1)
+    assert (row.category, row.state, row.anonymous) == ("lighting", "new", False)
+    # Targets in working hours: filed Monday 08:00; 8 working hours end Tuesday 08:00, three
+    # working days Thursday 08:00.
+    assert row.acknowledge_by == datetime(2026, 12, 1, 8, 0, tzinfo=WARD_ZONE)
+    assert row.resolve_by == datetime(2026, 12, 3, 8, 0, tzinfo=WARD_ZONE)
+    for officer in (OFFICER, ADMIN):
+        notices = await _sent_to(seeded, officer)
+        assert any("#1" in n and "Cô Ba" in n and "The lamp at number 12" in n for n in notices)
+    assert not any("#1" in n for n in await _sent_to(seeded, OTHER_WARD))
+
+    await person.says("/myreports")
+    assert "#1" in person.text and "New" in person.text
+
+
+async def test_a_restart_in_the_middle_resumes_the_report(
+    seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    person = await _resident(converse(seeded, clock))
+    await person.says("/report")
+    await person.presses("rcat:drainage")
+    person = Person(converse(seeded, clock))  # a new process, the same database
+    await person.says("The drain is blocked")
+    assert "photos" in person.text
+    await person.presses("rnext")
+    await person.presses("rwhere:nk-hem-51")
+    await person.presses("ranon:y")
+    assert "#1" in await person.presses("rsend")
+
+
+async def test_quick_report_files_at_once_and_offers_a_photo(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    text = await person.says("/report den the lamp is out")
+    assert "#1" in text
+    assert person.option_data() == ["radd:1:photo", "radd:1:where"]
+    await person.presses("radd:1:where")
+    person.last = await conversation.handle(
+        Incoming(person.sender, Kind.LOCATION, location=(10.03, 105.77))
+    )
+    row = await _report_row(seeded, 1)
+    assert (row.category, row.latitude, row.longitude) == ("lighting", 10.03, 105.77)
+
+
+async def test_a_pin_finds_the_ward_of_the_nearest_alley(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = Person(conversation)  # follows nothing
+    await person.says("/report road there is a deep hole")
+    person.last = await conversation.handle(
+        Incoming(person.sender, Kind.LOCATION, location=(10.0300, 105.7707))
+    )
+    assert "#1" in person.text
+    row = await _report_row(seeded, 1)
+    assert row.alley_id is not None and row.latitude == 10.03
+
+
+async def test_bad_quick_report_explains_and_files_nothing(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    assert "Categories" in await person.says("/report potholes everywhere")
+    assert "Categories" in await person.says("/report litter")
+    assert await _count(seeded, ReportRow) == 0
+
+
+async def test_text_is_stored_and_shown_exactly(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    description = "<b>&_*[ " + "rác " * 1200
+    await person.says(f"/report litter {description}")
+    row = await _report_row(seeded, 1)
+    assert row.description == description.strip()
+    assert any(description.strip() in n for n in await _sent_to(seeded, OFFICER))
+
+
+async def test_the_hourly_limit_refuses_politely_and_stores_nothing(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    person = await _resident(conversation)
+    for n in range(5):
+        assert f"#{n + 1}" in await person.says(f"/report litter pile {n}")
+    assert "last hour" in await person.says("/report litter one more")
+    assert "last hour" in await person.says("/report")
+    assert await _count(seeded, ReportRow) == 5
+    clock.move(timedelta(minutes=61))
+    assert "#6" in await person.says("/report litter one more")
+
+
+async def test_officer_moves_a_report_and_the_reporter_hears_each_step(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report lighting dark street")
+    officer = Person(conversation, OFFICER)
+    await officer.presses("rs:1:acknowledged")
+    assert "Acknowledged" in officer.text
+    await officer.says("/status 1 in_progress the electrician is booked")
+    await officer.says("/reply 1 We come on Tuesday")
+    await officer.says("/note 1 needs the ladder truck")
+    await officer.says("/status 1 resolved")
+    heard = await _sent_to(seeded, "42")
+    assert any("#1" in h and "Acknowledged" in h for h in heard)
+    assert any("In progress" in h and "the electrician is booked" in h for h in heard)
+    assert any("We come on Tuesday" in h for h in heard)
+    assert not any("ladder truck" in h for h in heard)  # notes are internal
+    assert any("Is it fixed?" in h for h in heard)
+
+    await person.presses("rfix:1:y")
+    await person.presses("rrate:1:4")
+    assert (await _report_row(seeded, 1)).rating == 4
+    await officer.says("/show 1")
+    assert "Rated 4 of 5" in officer.text and "ladder truck" in officer.text
+
+
+async def test_not_fixed_reopens_with_the_note(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report drainage blocked drain")
+    officer = Person(conversation, OFFICER)
+    await officer.says("/status 1 resolved")
+    await person.presses("rfix:1:n")
+    await person.says("Still flooded after rain")
+    row = await _report_row(seeded, 1)
+    assert (row.state, row.resolved_at) == ("acknowledged", None)
+    assert any("Still flooded after rain" in n for n in await _sent_to(seeded, OFFICER))
+
+
+async def test_reject_needs_a_reason_and_duplicate_an_original(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report road hole one")
+    await person.says("/report road hole two")
+    officer = Person(conversation, OFFICER)
+    await officer.says("/status 1 rejected")
+    assert "Why is #1 rejected" in officer.text
+    await officer.says("private land, not the ward's")
+    await officer.presses("rdup:2")
+    await officer.says("2")  # itself: refused
+    assert (await _report_row(seeded, 2)).state == "new"
+    await officer.presses("rdup:2")
+    await officer.says("1")
+    assert (await _report_row(seeded, 1)).state == "rejected"
+    row = await _report_row(seeded, 2)
+    assert (row.state, row.duplicate_of_id) == ("duplicate", 1)
+    heard = await _sent_to(seeded, "42")
+    assert any("private land" in h for h in heard)
+
+
+@pytest.mark.parametrize(
+    ("who", "how"),
+    [
+        ("42", "/status 1 resolved"),  # the reporter
+        ("43", "/status 1 resolved"),  # another resident
+        (OTHER_WARD, "/status 1 resolved"),  # an officer of another ward
+        ("42", "rs:1:resolved"),  # forged buttons
+        (OTHER_WARD, "rs:1:resolved"),
+        (OTHER_WARD, "rme:1"),
+        ("43", "rfix:1:n"),  # someone else's report
+        ("43", "rrate:1:1"),
+        ("1087968824", "/status 1 resolved"),  # Telegram's anonymous group admin
+        ("777000", "rs:1:resolved"),  # Telegram's channel posts
+    ],
+)
+async def test_no_one_but_the_wards_officers_moves_a_report(
+    conversation: Conversation, seeded: UnitOfWorkFactory, who: str, how: str
+) -> None:
+    async with seeded() as uow:  # even seeded as officers, the stand-ins are not people
+        ward = await uow.wards.by_code("ninh-kieu")
+        assert ward is not None
+        for stand_in in ("1087968824", "777000"):
+            await uow.officers.upsert(ward, "telegram", stand_in, Role.ADMIN, "Group")
+        await uow.commit()
+    person = await _resident(conversation)
+    await person.says("/report litter pile")
+    officer = Person(conversation, OFFICER)
+    await officer.says("/status 1 resolved")  # so that the reporter's buttons mean something
+    await officer.says("/note 1 checked")
+    before = await _count(seeded, ReportEventRow)
+    row_before = await _report_row(seeded, 1)
+
+    intruder = Person(conversation, who)
+    if how.startswith("/"):
+        answer = await intruder.says(how)
+    else:
+        answer = await intruder.presses(how)
+    assert answer  # always an answer, never silence or an exception
+    assert await _count(seeded, ReportEventRow) == before
+    after = await _report_row(seeded, 1)
+    assert (after.state, after.rating, after.assigned_officer_id) == (
+        row_before.state,
+        row_before.rating,
+        row_before.assigned_officer_id,
+    )
+
+
+async def test_anonymous_reports_hide_the_reporter_from_officers(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report")
+    await person.presses("rcat:litter")
+    await person.says("Someone dumps at night")
+    await person.presses("rnext")
+    await person.presses("rwhere:nk-hem-51")
+    await person.presses("ranon:y")
+    await person.presses("rsend")
+    notices = await _sent_to(seeded, OFFICER)
+    assert any("ẩn danh" in n for n in notices)  # officers read the ward's language
+    assert not any("Cô Ba" in n for n in notices)
+    officer = Person(conversation, OFFICER)
+    await officer.says("/show 1")
+    assert "Cô Ba" not in officer.text
+
+
+async def test_the_inbox_puts_overdue_reports_first_and_filters(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report litter first")
+    clock.move(timedelta(days=2))
+    await person.says("/report lighting second")
+    officer = Person(conversation, OFFICER)
+    await officer.says("/inbox")
+    text = officer.text
+    assert text.index("#1") < text.index("#2") and "⏰" in text
+    await officer.says("/inbox lighting")
+    assert "#2" in officer.text and "#1" not in officer.text
+    await officer.says("/inbox overdue")
+    assert "#1" in officer.text and "#2" not in officer.text
+    await officer.says("/inbox mine")
+    assert "No open report" in officer.text
+    await officer.presses("rme:2")
+    await officer.says("/inbox mine")
+    assert "#2" in officer.text
+    await officer.says("/inbox bogus")
+    assert "bogus" in officer.text
+    assert "There is no report" in await Person(conversation, OTHER_WARD).says("/show 1")
+
+
+async def test_overdue_reports_escalate_to_admins_once(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report litter pile")
+    clock.move(timedelta(days=1, hours=1))  # past Tuesday 08:00
+    for _ in range(2):
+        async with seeded() as uow:
+            await triage.escalate_overdue(uow, clock.now(), conversation.triage.notices)
+            await uow.commit()
+    escalations = [n for n in await _sent_to(seeded, ADMIN) if "chưa được tiếp nhận" in n]
+    assert len(escalations) == 1
+    assert not any("chưa được tiếp nhận" in n for n in await _sent_to(seeded, OFFICER))
+
+
+async def test_unanswered_fix_question_is_asked_once_more(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report litter pile")
+    await Person(conversation, OFFICER).says("/status 1 resolved")
+    clock.move(timedelta(days=3, minutes=1))
+    for _ in range(2):
+        async with seeded() as uow:
+            await triage.ask_again(uow, clock.now(), conversation.triage)
+            await uow.commit()
+    asked = [h for h in await _sent_to(seeded, "42") if "Is it fixed?" in h]
+    assert len(asked) == 2  # when resolved, and once more
+
+
+async def test_the_bell_button_files_a_missed_collection(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    collection = datetime(2026, 11, 30, 18, 0, tzinfo=WARD_ZONE)
+    await person.presses(f"rbell:nk-hem-51:{int(collection.timestamp()) // 60}")
+    assert "18:00" in person.text
+    await person.says("The truck did not come")
+    await person.presses("rnext")
+    await person.presses("ranon:n")
+    assert "#1" in await person.presses("rsend")
+    row = await _report_row(seeded, 1)
+    assert row.collection_at == collection and row.category == "litter"
+    await person.presses("rbell:no-such-alley:123")
+    assert "out of date" in person.text
+
+
+async def test_fifty_reports_at_once_are_all_stored(sqlite_url: str, clock: FixedClock) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        await migrate.upgrade(engine)
+        sessions = session_factory(engine)
+        lock = write_lock_for(engine)
+
+        def factory() -> SqlUnitOfWork:
+            return SqlUnitOfWork(sessions, clock, lock)
+
+        async with factory() as uow:
+            await apply_seed(
+                uow, parse_seed(yaml.safe_load(DEMO_SEED.read_text())), "Asia/Ho_Chi_Minh"
+            )
+            await uow.commit()
+        conversation = converse(factory, clock)
+        people = [await _resident(conversation, str(1000 + n)) for n in range(50)]
+        answers = await asyncio.gather(
+            *(p.says(f"/report litter pile number {n}") for n, p in enumerate(people))
+        )
+        assert all("#" in a for a in answers)
+        assert await _count(factory, ReportRow) == 50
+        numbers = {int(a.split("#")[1].split(".")[0]) for a in answers}
+        assert numbers == set(range(1, 51))
+    finally:
+        await engine.dispose()
