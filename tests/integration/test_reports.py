@@ -78,6 +78,8 @@ async def test_guided_report_reaches_the_ward_and_gets_a_number(
     assert "1 photo added" in person.text
     person.last = await conversation.handle(_photo(person, "huge", 25 * 1024 * 1024))
     assert "too large" in person.text and "kept" in person.text
+    person.last = await conversation.handle(Incoming(person.sender, Kind.OTHER))  # a PDF
+    assert "only take photos" in person.text
     await person.presses("rnext")
     await person.presses("rwhere:nk-hem-51")
     await person.presses("ranon:n")

@@ -14,6 +14,9 @@ from urbanbell.bot.replies import Reply
 CHANNEL = "telegram"
 TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64  # bytes
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+# Marks a photo that came as a file: it is shown again as a file, as Telegram requires.
+IMAGE_FILE = "file:"
 
 
 def to_incoming(update: Update) -> Incoming | None:
@@ -37,6 +40,11 @@ def to_incoming(update: Update) -> Incoming | None:
     if message.photo:
         biggest = max(message.photo, key=lambda p: p.width * p.height)
         photo = Photo(biggest.file_id, biggest.file_size, message.caption or "")
+        return Incoming(sender, Kind.PHOTO, photo=photo, **common)
+    document = message.document
+    if document is not None and document.mime_type in IMAGE_TYPES:
+        # A picture sent as a file keeps its full size, up to the 20 MB a bot may download.
+        photo = Photo(IMAGE_FILE + document.file_id, document.file_size, message.caption or "")
         return Incoming(sender, Kind.PHOTO, photo=photo, **common)
     if message.contact is not None:
         return Incoming(sender, Kind.CONTACT, phone=message.contact.phone_number, **common)

@@ -11,7 +11,7 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from urbanbell.bot.replies import Document, Picture
-from urbanbell.bot.telegram.adapter import CHANNEL, render
+from urbanbell.bot.telegram.adapter import CHANNEL, IMAGE_FILE, render
 from urbanbell.core.model import Delivery, Outcome
 
 # Failures that happen once the request was sent: waiting for or reading the answer.
@@ -61,6 +61,13 @@ class TelegramMessenger:
         markup: InlineKeyboardMarkup | None,
     ) -> None:
         match attachment:
+            case str() if attachment.startswith(IMAGE_FILE):
+                await self.bot.send_document(
+                    chat,
+                    attachment.removeprefix(IMAGE_FILE),
+                    reply_markup=markup,
+                    allow_paid_broadcast=self.paid,
+                )
             case str():
                 await self.bot.send_photo(
                     chat, attachment, reply_markup=markup, allow_paid_broadcast=self.paid
