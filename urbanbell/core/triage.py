@@ -257,21 +257,13 @@ async def mine(uow: UnitOfWork, resident: Resident, report_id: int) -> Report:
     return await _own(uow, resident, report_id)
 
 
-async def judge_fix(
-    uow: UnitOfWork,
-    resident: Resident,
-    report_id: int,
-    fixed: bool,
-    note: str,
-    now: datetime,
-    triage: Triage,
+async def reopen(
+    uow: UnitOfWork, resident: Resident, report_id: int, note: str, now: datetime, triage: Triage
 ) -> Report:
-    """The reporter says whether a resolved report is fixed; if not, it opens again."""
+    """The reporter says a resolved report is not fixed: it opens again, with a new target."""
     report = await _own(uow, resident, report_id)
     if report.state is not ReportState.RESOLVED:
         raise MoveNotAllowed(report.state, REOPENED_TO)
-    if fixed:
-        return report
     zone = ZoneInfo(report.ward.timezone)
     resolve_by = triage.hours.add(
         now, triage.policy.targets_for(report.category).resolve_hours, zone

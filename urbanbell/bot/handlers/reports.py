@@ -311,9 +311,7 @@ async def reopen(ctx: Context, event: Incoming) -> None:
     number = int(str(ctx.dialogue.data["report"]))
     ctx.end()
     try:
-        await triage.judge_fix(
-            ctx.uow, ctx.resident, number, False, event.text, ctx.now, ctx.triage
-        )
+        await triage.reopen(ctx.uow, ctx.resident, number, event.text, ctx.now, ctx.triage)
     except (ReportNotFound, MoveNotAllowed):
         ctx.say(_("#{number} cannot be opened again now.").format(number=number))
         return
