@@ -23,9 +23,9 @@ def render(reply: Reply) -> str:
         lines.append(f"  [photo: {reply.photo}]")
     if reply.location is not None:
         lines.append(f"  [location: {reply.location[0]:.5f}, {reply.location[1]:.5f}]")
-    if reply.document is not None:
-        size = len(reply.document.content)
-        lines.append(f"  [{reply.document.filename}, {size} bytes]")
+    for attached in (reply.picture, reply.document):
+        if attached is not None:
+            lines.append(f"  [{attached.filename}, {len(attached.content)} bytes]")
     lines.extend(f"  {line}" for line in numbered(reply.choices))
     return "\n".join(lines)
 
