@@ -9,6 +9,7 @@ from urbanbell.bot.render import ROLE_NAMES
 from urbanbell.bot.replies import Choice
 from urbanbell.core import residents
 from urbanbell.core.errors import UnsupportedLanguage
+from urbanbell.core.mobilisation import MAY_ANNOUNCE, MAY_ORGANISE
 from urbanbell.core.reports import MAY_TRIAGE
 from urbanbell.core.schedule_changes import MAY_CHANGE_CALENDAR
 
@@ -27,6 +28,9 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
         _("/unsubscribe: stop following an alley"),
         _("/report: tell the ward about litter, a dark street, a blocked drain, a broken road"),
         _("/myreports: your reports and what became of them"),
+        _("/indicators: how the ward is doing on reports, in figures"),
+        _("/volunteer: volunteer calls near you, and offering your help"),
+        _("/mute: switch the ward's announcements off or on (the bell keeps ringing)"),
         _("/language: Tiếng Việt or English"),
         _("/cancel: stop what we are doing"),
         _("/help: this list"),
@@ -45,6 +49,14 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
         lines.append(_("/reply <number> <text>: write to the reporter"))
         lines.append(_("/note <number> <text>: a note only officers see"))
         lines.append(_("/linkofficers: in your officers' group, receive new reports there"))
+        lines.append(_("/stats [period]: the ward's figures, with a chart"))
+        lines.append(_("/export [period]: the period's reports and their history as CSV"))
+    if any(o.role in MAY_ANNOUNCE for o in officers):
+        lines.append(_("/announce: a message to alleys' followers or the whole ward"))
+    if any(o.role in MAY_ORGANISE for o in officers):
+        lines.append(_("/newcall: call for volunteers, step by step"))
+        lines.append(_("/calls: your calls, who signed up, notes to them, closing with results"))
+        lines.append(_("/offers: residents' offers of help, to invite them"))
     for officer in officers:
         lines.append(
             _("Your role in {ward}: {role}.").format(

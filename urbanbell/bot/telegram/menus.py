@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from urbanbell.bot.i18n import N_, Catalogues
 from urbanbell.core.model import Role
+from urbanbell.core.reports import MAY_TRIAGE
 from urbanbell.core.schedule_changes import MAY_CHANGE_CALENDAR
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,9 @@ RESIDENT_COMMANDS = (
     ("schedule", N_("collections in the coming week")),
     ("calendar", N_("your alleys' collections for your phone's calendar")),
     ("unsubscribe", N_("stop following an alley")),
+    ("report", N_("tell the ward what is wrong")),
+    ("myreports", N_("your reports and their states")),
+    ("indicators", N_("how the ward is doing, in figures")),
     ("language", N_("Tiếng Việt or English")),
     ("help", N_("what the bot can do")),
     ("cancel", N_("stop what we are doing")),
@@ -31,8 +35,16 @@ ROLE_COMMANDS: Mapping[Role, tuple[tuple[str, str], ...]] = {
         ("skip", N_("no collection in an alley on a day")),
         ("move", N_("move an alley's collection of a day")),
         ("linkgroup", N_("let an alley's bell ring in this group")),
+        ("inbox", N_("open reports, the most pressing first")),
+        ("show", N_("one report in full")),
+        ("status", N_("move a report on")),
+        ("reply", N_("write to a report's reporter")),
+        ("note", N_("a note on a report for officers only")),
+        ("stats", N_("the ward's figures and chart")),
+        ("export", N_("the period's reports as CSV")),
+        ("linkofficers", N_("receive the ward's new reports in this group")),
     )
-    for role in MAY_CHANGE_CALENDAR
+    for role in MAY_CHANGE_CALENDAR | MAY_TRIAGE
 }
 
 
