@@ -114,7 +114,7 @@ async def ask_reason(ctx: Context, args: list[str]) -> None:
 
 async def ask_original(ctx: Context, args: list[str]) -> None:
     await _ask(
-        ctx, args, "duplicate", "#{number} is a duplicate of which report? Send its number."
+        ctx, args, "duplicate", N_("#{number} is a duplicate of which report? Send its number.")
     )
 
 
