@@ -37,7 +37,7 @@ from urbanbell.core.reports import (
 from urbanbell.core.working_time import WorkingHours
 
 NOTICE = "notice"
-ESCALATION_BATCH = 500
+BATCH = 500  # reports a follow-up run handles at most; the next run takes the rest
 
 
 class ReportNotices(Protocol):
@@ -309,7 +309,7 @@ async def rate(
 
 async def escalate_overdue(uow: UnitOfWork, now: datetime, notices: ReportNotices) -> int:
     """Tell the ward's admins, once per target, of each open report past it; say how many."""
-    overdue = await uow.reports.overdue(now, ESCALATION_BATCH)
+    overdue = await uow.reports.overdue(now, BATCH)
     for report in overdue:
         admins = await uow.officers.of_ward(report.ward.id, {Role.ADMIN})
         chats = admins or await _officer_chats(uow, report)
@@ -334,7 +334,7 @@ async def escalate_overdue(uow: UnitOfWork, now: datetime, notices: ReportNotice
 async def ask_again(uow: UnitOfWork, now: datetime, triage: Triage) -> int:
     """Ask once more whether it is fixed, of reporters who did not answer in time."""
     before = now - timedelta(days=triage.policy.feedback_again_after_days)
-    waiting = await uow.reports.awaiting_feedback(before, ESCALATION_BATCH)
+    waiting = await uow.reports.awaiting_feedback(before, BATCH)
     for report in waiting:
         await _tell_reporter(uow, report, triage.notices.ask_fixed(report))
         await uow.reports.update(report.id, feedback_reminded_at=now)

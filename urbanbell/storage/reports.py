@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, func, insert, select, update
@@ -78,9 +78,8 @@ def _report(
 
 
 class ReportRepository:
-    def __init__(self, session: AsyncSession, now: Callable[[], datetime]) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.now = now
 
     @staticmethod
     def _select() -> Select[ReportRow, WardRow, ResidentRow, AlleyRow, WardRow]:

@@ -47,7 +47,7 @@ class SqlUnitOfWork:
         self.officers = OfficerRepository(self.session)
         self.volunteers = VolunteerRepository(self.session, now)
         self.announcements = AnnouncementRepository(self.session, now)
-        self.reports = ReportRepository(self.session, now)
+        self.reports = ReportRepository(self.session)
         self.figures = FiguresRepository(self.session)
         self.dialogues = DialogueRepository(self.session, now)
         self.inbox = InboxRepository(self.session, now)
