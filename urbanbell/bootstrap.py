@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from urbanbell.bot.bell import BellWording, CrowdedWording
@@ -13,6 +14,7 @@ from urbanbell.bot.console import CHANNEL as CONSOLE
 from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.handlers import build_router
 from urbanbell.bot.i18n import Catalogues
+from urbanbell.bot.mobilisation_wording import AnnouncementWording
 from urbanbell.bot.report_wording import ReportWording
 from urbanbell.bot.telegram.adapter import CHANNEL as TELEGRAM
 from urbanbell.bot.zalo.adapter import CHANNEL as ZALO
@@ -20,6 +22,7 @@ from urbanbell.core.clock import Clock, SystemClock
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.ports import UnitOfWork, UnitOfWorkFactory
 from urbanbell.core.triage import Triage
+from urbanbell.scheduler.jobs import build_scheduler
 from urbanbell.scheduler.planner import Planner
 from urbanbell.settings import LOCALES, Settings
 from urbanbell.storage import migrate
@@ -56,6 +59,16 @@ class App:
             rates,
             group_lead=self.settings.reminder_lead_minutes,
             warning=CrowdedWording(self.catalogues, self.settings.default_locale),
+        )
+
+    def scheduler(self) -> AsyncIOScheduler:
+        """The periodic jobs: the bell's planner, reports' and announcements' follow-ups."""
+        return build_scheduler(
+            self.planner(),
+            self.uow,
+            self.clock,
+            self.conversation.triage,
+            AnnouncementWording(self.catalogues, self.settings.default_locale),
         )
 
 

@@ -19,7 +19,6 @@ from urbanbell.bot.events import Sender
 from urbanbell.core.errors import WardNotFound
 from urbanbell.core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
 from urbanbell.scheduler.dispatcher import Dispatcher, Route
-from urbanbell.scheduler.jobs import build_scheduler
 from urbanbell.scheduler.pacing import Pace, Pacer
 from urbanbell.service import ServiceError, check_channels, serve
 from urbanbell.settings import LOCALES, Settings, SettingsError, bot_username, load_settings
@@ -216,7 +215,7 @@ async def _chat(app: App, args: argparse.Namespace) -> None:
         "and press Ctrl-D to leave."
     )
     # The bell rings in the terminal too: plan it, and send what comes due while chatting.
-    scheduler = build_scheduler(app.planner(), app.uow, app.clock, app.conversation.triage)
+    scheduler = app.scheduler()
     scheduler.start()
     ringing = asyncio.create_task(dispatcher.run())
     try:

@@ -23,7 +23,6 @@ from urbanbell.bot.web_calendar import calendar_route
 from urbanbell.bot.zalo.adapter import CHANNEL as ZALO
 from urbanbell.bot.zalo.channel import ZaloChannel
 from urbanbell.scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
-from urbanbell.scheduler.jobs import build_scheduler
 from urbanbell.scheduler.pacing import Pace, Pacer
 from urbanbell.settings import Settings
 
@@ -128,7 +127,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             batch=max(1, min(200, int(sum(pace[c.name].per_second or 1 for c in channels)))),
         ),
     )
-    scheduler = build_scheduler(app.planner(), app.uow, app.clock, app.conversation.triage)
+    scheduler = app.scheduler()
     for channel in channels:
         if isinstance(channel, TelegramChannel):
             # Officers come and go with `urbanbell seed`, run by another process: look every

@@ -1,13 +1,15 @@
-"""An alley's collections as an iCalendar file, for residents' phone calendars."""
+"""iCalendar files for residents' phone calendars: an alley's collections, a volunteer call."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
 
 from urbanbell.core.calendar import Collection, Holidays, collections_between
+from urbanbell.core.mobilisation import VolunteerCall
 from urbanbell.core.model import Alley, AlleySchedule
 
 # How far ahead a calendar reaches; subscribed phones refresh it long before it runs out.
@@ -78,3 +80,36 @@ def _event(alley: Alley, collection: Collection, summary: str, stamp: datetime) 
     if alley.location is not None:
         event.add("geo", alley.location)
     return event
+
+
+def call_calendar(
+    call: VolunteerCall, *, summary: str, description: str, stamp: datetime
+) -> bytes:
+    """A volunteer call as one event, in its ward's time zone, for the volunteer's calendar.
+
+    Its UID is the call's own, so importing the file again updates the event.
+    """
+    zone = ZoneInfo(call.ward.timezone)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"call-{call.id}@urbanbell")
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", call.starts_at.astimezone(zone))
+    event.add("dtend", call.ends_at.astimezone(zone))
+    event.add("summary", summary)
+    event.add("description", description)
+    if call.place:
+        event.add("location", call.place)
+    if call.location is not None:
+        event.add("geo", call.location)
+    calendar.add_component(event)
+    calendar.add_missing_timezones(
+        first_date=call.starts_at.date() - timedelta(days=1),
+        last_date=call.ends_at.date() + timedelta(days=1),
+    )
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -20,6 +20,7 @@ from urbanbell.core.errors import (
     NotAllowed,
     NotSignedUp,
     OfferNotFound,
+    ReportNotFound,
     SignupsClosed,
     TextTooLong,
 )
@@ -44,6 +45,8 @@ from urbanbell.core.mobilisation import (
 )
 from urbanbell.core.model import NewMessage, Officer
 from urbanbell.core.ports import UnitOfWork
+from urbanbell.core.reports import Report, ReportState
+from urbanbell.core.triage import Triage, change_state
 
 NOTICE = "notice"
 BROADCAST = "broadcast"
@@ -402,6 +405,35 @@ async def volunteer_figures(
     """Calls held (closed with results) that started in `[since, until)` in the wards: the
     volunteers who had a place, those who came, the hours they gave and what was done."""
     return await uow.volunteers.figures(ward_ids, since, until)
+
+
+async def report_to_call_for(
+    uow: UnitOfWork, officers: Sequence[Officer], report_id: int
+) -> Report:
+    """An open report an organiser of its ward may call volunteers for."""
+    report = await uow.reports.get(report_id)
+    if report is None or not report.is_open:
+        raise ReportNotFound()
+    organiser_in(officers, report.ward.id)
+    return report
+
+
+async def resolve_report(
+    uow: UnitOfWork,
+    officers: Sequence[Officer],
+    call_id: int,
+    note: str,
+    now: datetime,
+    triage: Triage,
+) -> Report:
+    """Resolve the report a closed call was made for, as an officer of its ward would (its
+    reporter is told, and the change joins the report's trail)."""
+    call = await uow.volunteers.call(call_id)
+    if call is None or call.report_id is None or call.state is not CallState.CLOSED:
+        raise CallNotFound()
+    return await change_state(
+        uow, officers, call.report_id, ReportState.RESOLVED, note, now, triage
+    )
 
 
 async def _locked(uow: UnitOfWork, call_id: int) -> VolunteerCall:

@@ -7,21 +7,27 @@ from datetime import UTC, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from urbanbell.core import announcements, triage
+from urbanbell.core.announcements import AnnouncementNotices
 from urbanbell.core.clock import Clock
-from urbanbell.core import triage
 from urbanbell.core.ports import UnitOfWorkFactory
 from urbanbell.core.triage import Triage
 from urbanbell.scheduler.planner import Planner
 
 PLAN_EVERY = timedelta(minutes=2)
 FOLLOW_UP_EVERY = timedelta(minutes=5)
+ANNOUNCEMENTS_EVERY = timedelta(seconds=30)
 KEEP_HANDLED_UPDATES = timedelta(days=14)
 
 log = logging.getLogger(__name__)
 
 
 def build_scheduler(
-    planner: Planner, uow_factory: UnitOfWorkFactory, clock: Clock, reports: Triage
+    planner: Planner,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    reports: Triage,
+    announced: AnnouncementNotices,
 ) -> AsyncIOScheduler:
     """A scheduler that plans the bell now and every two minutes, and tidies up nightly.
 
@@ -60,6 +66,25 @@ def build_scheduler(
         coalesce=True,
         max_instances=1,
         misfire_grace_time=int(FOLLOW_UP_EVERY.total_seconds()),
+    )
+
+    async def follow_up_announcements() -> None:
+        """Tell officers how their announcements go, and when they have gone out."""
+        async with uow_factory() as uow:
+            finished = await announcements.follow_up(uow, clock.now(), announced)
+            await uow.commit()
+        if finished:
+            log.info("announcements: %d finished sending", finished)
+
+    scheduler.add_job(
+        follow_up_announcements,
+        "interval",
+        seconds=ANNOUNCEMENTS_EVERY.total_seconds(),
+        id="follow-up-announcements",
+        next_run_time=clock.now(),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(ANNOUNCEMENTS_EVERY.total_seconds()),
     )
 
     async def forget_old_updates() -> None:

@@ -1,15 +1,20 @@
 """Every command, button and dialogue step, registered in one place."""
 
 from urbanbell.bot.handlers import (
+    announcements,
+    calls,
     figures,
     general,
     officers,
+    report_calls,
     reports,
     schedule,
     subscriptions,
     triage,
+    volunteering,
 )
 from urbanbell.bot.router import Router
+from urbanbell.core.mobilisation import MAY_ANNOUNCE, MAY_ORGANISE
 from urbanbell.core.reports import MAY_TRIAGE
 from urbanbell.core.schedule_changes import MAY_CHANGE_CALENDAR
 
@@ -36,6 +41,8 @@ def build_router() -> Router:
     router.command(reports.report, "report", "phananh")
     router.command(reports.my_reports, "myreports", "phananhcuatoi")
     router.command(figures.show_indicators, "indicators", "chiso")
+    router.command(volunteering.volunteer, "volunteer", "tinhnguyen")
+    router.command(announcements.mute, "mute", "tatthongbao")
     # Officers' commands: refused to anyone without the role, before the handler runs.
     router.command(officers.skip_collection, "skip", roles=MAY_CHANGE_CALENDAR)
     router.command(officers.move_collection, "move", roles=MAY_CHANGE_CALENDAR)
@@ -48,6 +55,10 @@ def build_router() -> Router:
     router.command(triage.link_officers, "linkofficers", roles=MAY_TRIAGE)
     router.command(figures.show_stats, "stats", "thongke", roles=MAY_TRIAGE)
     router.command(figures.send_export, "export", "xuat", roles=MAY_TRIAGE)
+    router.command(announcements.announce, "announce", "thongbao", roles=MAY_ANNOUNCE)
+    router.command(calls.new_call, "newcall", "keugoimoi", roles=MAY_ORGANISE)
+    router.command(calls.list_calls, "calls", "keugoi", roles=MAY_ORGANISE)
+    router.command(calls.find_offers, "offers", "giupdo", roles=MAY_ORGANISE)
 
     router.choice("find", subscriptions.ask_for_alley)
     router.choice("help", general.help_choice)
@@ -87,4 +98,56 @@ def build_router() -> Router:
     router.choice("ibp", triage.inbox_page)
     router.step(triage.DIALOGUE, "reject", triage.reason_typed)
     router.step(triage.DIALOGUE, "duplicate", triage.original_typed)
+
+    # Residents volunteer: every button names its call or offer, checked again when pressed.
+    router.choice("vc", volunteering.show_call)
+    router.choice("join", volunteering.join_call)
+    router.choice("decline", volunteering.decline_call)
+    router.choice("leave", volunteering.leave_call)
+    router.choice("vics", volunteering.send_calendar)
+    router.choice("vo", volunteering.ask_offer_kind)
+    router.choice("vok", volunteering.pick_offer_kind)
+    router.choice("vow", volunteering.pick_offer_ward)
+    router.choice("voa", volunteering.any_time)
+    router.choice("vom", volunteering.my_offers)
+    router.choice("vox", volunteering.withdraw_offer)
+    router.step(volunteering.OFFER, "description", volunteering.description_typed)
+    router.step(volunteering.OFFER, "available", volunteering.available_typed)
+    router.choice("mute", announcements.set_muted)
+    # Organisers' buttons and steps; each checks the presser's role in the call's ward again.
+    router.choice("ncw", calls.pick_ward)
+    router.choice("nck", calls.pick_kind)
+    router.choice("ncdl", calls.no_deadline)
+    router.choice("ncbring", calls.nothing_to_bring)
+    router.choice("nca", calls.pick_alleys)
+    router.choice("ncsend", calls.send_call)
+    router.step(calls.NEWCALL, "title", calls.title_typed)
+    router.step(calls.NEWCALL, "when", calls.when_typed)
+    router.step(calls.NEWCALL, "where", calls.where_given, calls.WHERE_KINDS)
+    router.step(calls.NEWCALL, "slots", calls.slots_typed)
+    router.step(calls.NEWCALL, "deadline", calls.deadline_typed)
+    router.step(calls.NEWCALL, "bring", calls.bring_typed)
+    router.choice("cl", calls.show_call)
+    router.choice("clmsg", calls.ask_note)
+    router.choice("cloff", calls.offers_for_call)
+    router.choice("clend", calls.ask_attendance)
+    router.choice("clc", calls.toggle_came)
+    router.choice("clcd", calls.attendance_done)
+    router.choice("clh", calls.hours_choice)
+    router.choice("clm", calls.skip_measure)
+    router.choice("clok", calls.close_confirmed)
+    router.choice("clinv", calls.invite)
+    router.choice("ofw", calls.offers_in_ward)
+    router.choice("ofk", calls.list_offers)
+    router.choice("ofinv", calls.pick_call_for_offer)
+    router.step(calls.NOTE, "text", calls.note_typed)
+    router.step(calls.CLOSE, "hours", calls.hours_typed)
+    router.step(calls.CLOSE, "measure", calls.measure_typed)
+    router.choice("newcall", report_calls.call_for_report)
+    router.choice("callresolve", report_calls.resolve_report)
+    # Officers announce.
+    router.choice("anw", announcements.pick_ward)
+    router.choice("ana", announcements.pick_alleys)
+    router.choice("ansend", announcements.send)
+    router.step(announcements.ANNOUNCE, "text", announcements.text_typed)
     return router
