@@ -14,9 +14,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from urbanbell.bot.i18n import N_
-from urbanbell.bot.report_wording import CATEGORY_NAMES, STATE_NAMES
+from urbanbell.bot.report_wording import CATEGORY_NAMES, EVENT_NAMES, STATE_NAMES
 from urbanbell.core.indicators import Export
-from urbanbell.core.reports import EventKind, ReportState
+from urbanbell.core.reports import ReportState
 
 Gettext = Callable[[str], str]
 Cell = str | int | float | None
@@ -52,18 +52,6 @@ EVENT_COLUMNS = (
     N_("By the reporter"),
     N_("Note"),
 )
-EVENT_NAMES = {
-    EventKind.FILED: N_("filed"),
-    EventKind.STATE: N_("state changed"),
-    EventKind.REOPENED: N_("reopened"),
-    EventKind.NOTE: N_("internal note"),
-    EventKind.REPLY: N_("reply to the reporter"),
-    EventKind.ASSIGNED: N_("assigned"),
-    EventKind.RATING: N_("rated"),
-    EventKind.PHOTO: N_("photo added"),
-    EventKind.LOCATION: N_("location added"),
-    EventKind.ESCALATED: N_("escalated"),
-}
 
 
 def reports_csv(_: Gettext, export: Export) -> bytes:

@@ -11,7 +11,7 @@ from urbanbell.bot.bell import Wording
 from urbanbell.bot.i18n import N_
 from urbanbell.bot.render import day_name, hhmm
 from urbanbell.bot.replies import Choice, Reply
-from urbanbell.core.reports import Category, Report, ReportState
+from urbanbell.core.reports import Category, EventKind, Report, ReportState
 
 Gettext = Callable[[str], str]
 
@@ -29,6 +29,18 @@ STATE_NAMES = {
     ReportState.RESOLVED: N_("Resolved"),
     ReportState.REJECTED: N_("Rejected"),
     ReportState.DUPLICATE: N_("Duplicate"),
+}
+EVENT_NAMES = {
+    EventKind.FILED: N_("filed"),
+    EventKind.STATE: N_("state changed"),
+    EventKind.REOPENED: N_("reopened"),
+    EventKind.NOTE: N_("internal note"),
+    EventKind.REPLY: N_("reply to the reporter"),
+    EventKind.ASSIGNED: N_("assigned"),
+    EventKind.RATING: N_("rated"),
+    EventKind.PHOTO: N_("photo added"),
+    EventKind.LOCATION: N_("location added"),
+    EventKind.ESCALATED: N_("escalated"),
 }
 # What an officer's buttons move a report to, with their labels.
 MOVES = (

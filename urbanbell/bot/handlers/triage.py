@@ -8,6 +8,7 @@ from urbanbell.bot.handlers.general import out_of_date
 from urbanbell.bot.i18n import N_
 from urbanbell.bot.replies import Choice, Reply
 from urbanbell.bot.report_wording import (
+    EVENT_NAMES,
     STATE_NAMES,
     officer_buttons,
     officer_card,
@@ -257,7 +258,7 @@ async def _show(ctx: Context, number: int) -> None:
     lines = [_("History:")]
     for event in trail:
         who = event.officer_name or (_("the reporter") if event.resident_id else _("the bot"))
-        what = _(STATE_NAMES[event.to_state]) if event.to_state else event.kind.value
+        what = _(STATE_NAMES[event.to_state] if event.to_state else EVENT_NAMES[event.kind])
         line = f"• {when(event.at, found, ctx.language)} {who}: {what}"
         if event.note and event.kind is not EventKind.RATING:
             line += f" — {event.note}"
