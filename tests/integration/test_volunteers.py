@@ -316,6 +316,7 @@ async def test_only_organisers_of_the_ward_open_calls_and_bad_values_are_refused
             await volunteers.open_call(uow, [officer], draft(ward), alleys, clock.now(), NOTICES)
         for bad, field in [
             (draft(ward, slots=0), "slots"),
+            (draft(ward, place="x" * 301), "place"),
             (draft(ward, title=" "), "title"),
             (draft(ward, starts_at=clock.now() - timedelta(hours=1)), "when"),
             (draft(ward, ends_at=STARTS), "when"),

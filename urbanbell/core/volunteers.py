@@ -25,6 +25,7 @@ from urbanbell.core.errors import (
     TextTooLong,
 )
 from urbanbell.core.mobilisation import (
+    MAX_PLACE,
     MAX_SLOTS,
     MAX_TEXT,
     MAX_TITLE,
@@ -117,6 +118,8 @@ def check_draft(draft: CallDraft, now: datetime) -> None:
         raise InvalidCall("title")
     if draft.starts_at <= now or draft.ends_at <= draft.starts_at:
         raise InvalidCall("when")
+    if draft.place is not None and len(draft.place) > MAX_PLACE:
+        raise InvalidCall("place")
     if not 1 <= draft.slots <= MAX_SLOTS:
         raise InvalidCall("slots")
     deadline = draft.signup_deadline

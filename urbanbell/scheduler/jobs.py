@@ -16,7 +16,7 @@ from urbanbell.scheduler.planner import Planner
 
 PLAN_EVERY = timedelta(minutes=2)
 FOLLOW_UP_EVERY = timedelta(minutes=5)
-ANNOUNCEMENTS_EVERY = timedelta(seconds=30)
+ANNOUNCEMENTS_EVERY = timedelta(seconds=10)
 KEEP_HANDLED_UPDATES = timedelta(days=14)
 
 log = logging.getLogger(__name__)

@@ -34,6 +34,7 @@ from urbanbell.core.errors import (
     TextTooLong,
 )
 from urbanbell.core.mobilisation import (
+    MAX_PLACE,
     MAX_SLOTS,
     MAX_TEXT,
     MAX_TITLE,
@@ -141,7 +142,7 @@ async def where_given(ctx: Context, event: Incoming) -> None:
         await _set(ctx, where=True, place=None, lat=event.location[0], lon=event.location[1])
         return
     place = event.text.strip()
-    if not place or len(place) > 300:
+    if not place or len(place) > MAX_PLACE:
         ctx.say(_("Please send a location pin, or write the place in at most 300 characters."))
         return
     await _set(ctx, where=True, place=place, lat=None, lon=None)

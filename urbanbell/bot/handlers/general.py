@@ -28,8 +28,6 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
         _("/unsubscribe: stop following an alley"),
         _("/report: tell the ward about litter, a dark street, a blocked drain, a broken road"),
         _("/myreports: your reports and what became of them"),
-        _("/volunteer: volunteer calls near you, and offering your help"),
-        _("/mute: switch the ward's announcements off or on (the bell keeps ringing)"),
         _("/indicators: how the ward is doing on reports, in figures"),
         _("/volunteer: volunteer calls near you, and offering your help"),
         _("/mute: switch the ward's announcements off or on (the bell keeps ringing)"),

@@ -9,6 +9,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from urbanbell.bot.i18n import N_, Catalogues
+from urbanbell.core.mobilisation import MAY_ANNOUNCE, MAY_ORGANISE
 from urbanbell.core.model import Role
 from urbanbell.core.reports import MAY_TRIAGE
 from urbanbell.core.schedule_changes import MAY_CHANGE_CALENDAR
@@ -25,26 +26,37 @@ RESIDENT_COMMANDS = (
     ("report", N_("tell the ward what is wrong")),
     ("myreports", N_("your reports and their states")),
     ("indicators", N_("how the ward is doing, in figures")),
+    ("volunteer", N_("volunteer calls near you; offer your help")),
+    ("mute", N_("switch the ward's announcements off or on")),
     ("language", N_("Tiếng Việt or English")),
     ("help", N_("what the bot can do")),
     ("cancel", N_("stop what we are doing")),
 )
+OFFICERS_COMMANDS = (
+    ("skip", N_("no collection in an alley on a day")),
+    ("move", N_("move an alley's collection of a day")),
+    ("linkgroup", N_("let an alley's bell ring in this group")),
+    ("inbox", N_("open reports, the most pressing first")),
+    ("show", N_("one report in full")),
+    ("status", N_("move a report on")),
+    ("reply", N_("write to a report's reporter")),
+    ("note", N_("a note on a report for officers only")),
+    ("stats", N_("the ward's figures and chart")),
+    ("export", N_("the period's reports as CSV")),
+    ("linkofficers", N_("receive the ward's new reports in this group")),
+)
+ANNOUNCING = (("announce", N_("a message to the ward's residents")),)
+ORGANISING = (
+    ("newcall", N_("call for volunteers")),
+    ("calls", N_("your volunteer calls and who signed up")),
+    ("offers", N_("residents' offers of help")),
+)
 # Each role's commands, shown only in the chats of people who hold it.
 ROLE_COMMANDS: Mapping[Role, tuple[tuple[str, str], ...]] = {
-    role: (
-        ("skip", N_("no collection in an alley on a day")),
-        ("move", N_("move an alley's collection of a day")),
-        ("linkgroup", N_("let an alley's bell ring in this group")),
-        ("inbox", N_("open reports, the most pressing first")),
-        ("show", N_("one report in full")),
-        ("status", N_("move a report on")),
-        ("reply", N_("write to a report's reporter")),
-        ("note", N_("a note on a report for officers only")),
-        ("stats", N_("the ward's figures and chart")),
-        ("export", N_("the period's reports as CSV")),
-        ("linkofficers", N_("receive the ward's new reports in this group")),
-    )
-    for role in MAY_CHANGE_CALENDAR | MAY_TRIAGE
+    role: (OFFICERS_COMMANDS if role in MAY_CHANGE_CALENDAR | MAY_TRIAGE else ())
+    + (ANNOUNCING if role in MAY_ANNOUNCE else ())
+    + (ORGANISING if role in MAY_ORGANISE else ())
+    for role in Role
 }
 
 
