@@ -5,7 +5,9 @@ from __future__ import annotations
 from babel.numbers import format_decimal, format_percent
 
 from urbanbell.bot.context import Context
+from urbanbell.bot.mobilisation_wording import results_lines
 from urbanbell.bot.report_wording import CATEGORY_NAMES
+from urbanbell.core.mobilisation import VolunteerFigures
 from urbanbell.core.report_figures import Figures, Period, PeriodKind
 from urbanbell.core.reports import Category
 
@@ -103,3 +105,23 @@ def short(ctx: Context, name: str, figures: Figures) -> str:
 
 def category_name(ctx: Context, category: Category) -> str:
     return ctx._(CATEGORY_NAMES[category])
+
+
+def volunteering(ctx: Context, figures: VolunteerFigures) -> list[str]:
+    """What volunteers did in the period: calls held, who came, hours, results."""
+    _ = ctx._
+    if not figures.calls_held:
+        return [_("Volunteering: no call was closed with results in this period.")]
+    lines = [
+        ctx.ngettext(
+            "Volunteering: {count} call held; turnout {turnout}; {hours} hours given.",
+            "Volunteering: {count} calls held; turnout {turnout}; {hours} hours given.",
+            figures.calls_held,
+        ).format(
+            count=figures.calls_held,
+            turnout=share(ctx, figures.attended, figures.signups),
+            hours=format_decimal(round(figures.hours, 1), locale=ctx.language),
+        )
+    ]
+    lines.extend(f"• {line}" for line in results_lines(_, figures.results))
+    return lines

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from urbanbell.core.mobilisation import VolunteerFigures
 from urbanbell.core.model import Alley, Officer, Ward
 from urbanbell.core.ports import UnitOfWork
 from urbanbell.core.report_export import ExportedEvent, ExportedReport
@@ -18,6 +19,7 @@ from urbanbell.core.report_figures import (
     ward_figures_of,
 )
 from urbanbell.core.reports import MAY_TRIAGE
+from urbanbell.core.volunteers import volunteer_figures
 
 THIS_MONTH = ""
 
@@ -44,15 +46,20 @@ async def figures_for_wards(
     return found
 
 
+async def ward_volunteering(uow: UnitOfWork, figures: WardFigures) -> VolunteerFigures:
+    """What volunteers did in the ward over the same period as its report figures."""
+    span = figures.period
+    return await volunteer_figures(uow, [figures.ward.id], span.since, span.until)
+
+
 @dataclass(frozen=True)
 class Indicators:
-    """What a resident sees of a ward's work this month: figures only, never who reported.
-
-    Other measures of the ward's work (volunteer calls and who came) join here.
-    """
+    """What a resident sees of a ward's work this month: figures only, never who reported
+    or who volunteered."""
 
     figures: WardFigures
     followed: tuple[tuple[Alley, Figures], ...]  # the resident's alleys in this ward
+    volunteering: VolunteerFigures
 
 
 async def resident_indicators(
@@ -70,7 +77,8 @@ async def resident_indicators(
             for alley in followed
             if alley.ward.id == figures.ward.id
         )
-        indicators.append(Indicators(figures, mine))
+        volunteering = await ward_volunteering(uow, figures)
+        indicators.append(Indicators(figures, mine, volunteering))
     return indicators
 
 

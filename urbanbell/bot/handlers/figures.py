@@ -7,7 +7,14 @@ import asyncio
 from urbanbell.bot import charts, exports
 from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming
-from urbanbell.bot.figures import category_name, period_slug, period_words, short, summary
+from urbanbell.bot.figures import (
+    category_name,
+    period_slug,
+    period_words,
+    short,
+    summary,
+    volunteering,
+)
 from urbanbell.bot.replies import Document, Picture
 from urbanbell.core.indicators import (
     Indicators,
@@ -15,6 +22,7 @@ from urbanbell.core.indicators import (
     figures_for_wards,
     resident_indicators,
     triaged_wards,
+    ward_volunteering,
 )
 from urbanbell.core.report_figures import BadPeriod, WardFigures
 
@@ -30,7 +38,9 @@ async def show_stats(ctx: Context, event: Incoming) -> None:
     for figures in found:
         chart = await asyncio.to_thread(charts.png, _chart(ctx, figures))
         name = f"stats-{figures.ward.code}-{period_slug(figures.period)}.png"
-        ctx.say(_stats_text(ctx, figures), picture=Picture(name, chart))
+        helped = volunteering(ctx, await ward_volunteering(ctx.uow, figures))
+        text = _stats_text(ctx, figures) + "\n\n" + "\n".join(helped)
+        ctx.say(text, picture=Picture(name, chart))
 
 
 async def send_export(ctx: Context, event: Incoming) -> None:
@@ -122,6 +132,7 @@ def _indicators_text(ctx: Context, indicators: Indicators) -> str:
     if indicators.followed:
         lines.append(_("Your alleys:"))
         lines.extend(short(ctx, alley.name, f) for alley, f in indicators.followed)
+    lines.extend(volunteering(ctx, indicators.volunteering))
     return "\n".join(lines)
 
 
