@@ -202,14 +202,18 @@ async def test_a_linked_officers_group_gets_the_next_report_instead_of_private_c
     fake: FakeTelegram, database: str
 ) -> None:
     async with running_bot(bot_settings(fake, database)) as app:
+        # An officer may not send the ward's reports to a group; its admin may.
         fake.send_text(CHI_LAN, "/linkofficers", chat_id=OFFICERS_GROUP, chat_type="supergroup")
-        linked = await nth(fake, OFFICERS_GROUP, 1)
+        refused = await nth(fake, OFFICERS_GROUP, 1)
+        fake.send_text(ANH_TUAN, "/linkofficers", chat_id=OFFICERS_GROUP, chat_type="supergroup")
+        linked = await nth(fake, OFFICERS_GROUP, 2)
         await follow_and_report(fake, "drainage cống trước nhà số 7 bị tắc")
-        notice = await nth(fake, OFFICERS_GROUP, 2)
+        notice = await nth(fake, OFFICERS_GROUP, 3)
         press(fake, CHI_LAN, notice, "Tiếp nhận")  # pressed in the group, by an officer
         acknowledged = await nth(fake, LAN, 3)
         chats = await queued(app)
 
+    assert refused.text is not None and "Phường Ninh Kiều" not in refused.text
     assert linked.text is not None and "Phường Ninh Kiều" in linked.text
     assert notice.text is not None and "#1" in notice.text and "cống trước nhà số 7" in notice.text
     assert acknowledged.text is not None and "Đã tiếp nhận" in acknowledged.text

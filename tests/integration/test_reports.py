@@ -222,22 +222,82 @@ async def test_reject_needs_a_reason_and_duplicate_an_original(
     conversation: Conversation, seeded: UnitOfWorkFactory
 ) -> None:
     person = await _resident(conversation)
-    await person.says("/report road hole one")
-    await person.says("/report road hole two")
+    for n in range(3):
+        await person.says(f"/report road hole {n + 1}")
     officer = Person(conversation, OFFICER)
     await officer.says("/status 1 rejected")
     assert "Why is #1 rejected" in officer.text
     await officer.says("private land, not the ward's")
-    await officer.presses("rdup:2")
-    await officer.says("2")  # itself: refused
-    assert (await _report_row(seeded, 2)).state == "new"
-    await officer.presses("rdup:2")
-    await officer.says("1")
+    for original in ("2", "1"):  # itself, or a rejected report: refused
+        await officer.presses("rdup:2")
+        await officer.says(original)
+        assert (await _report_row(seeded, 2)).state == "new"
+    await officer.says("/status 2 duplicate")
+    assert "duplicate of which report" in officer.text
+    await officer.says("3")
+    await officer.presses("rdup:3")
+    await officer.says("2")  # a duplicate is no original: no chains, no cycles
     assert (await _report_row(seeded, 1)).state == "rejected"
     row = await _report_row(seeded, 2)
-    assert (row.state, row.duplicate_of_id) == ("duplicate", 1)
+    assert (row.state, row.duplicate_of_id) == ("duplicate", 3)
+    assert (await _report_row(seeded, 3)).state == "new"
     heard = await _sent_to(seeded, "42")
     assert any("private land" in h for h in heard)
+
+
+async def test_a_report_is_rated_once(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report litter pile")
+    await Person(conversation, OFFICER).says("/status 1 resolved")
+    await person.presses("rrate:1:5")
+    await person.presses("rrate:1:1")
+    assert "out of date" in person.text
+    assert (await _report_row(seeded, 1)).rating == 5
+    assert await _count(seeded, ReportEventRow) == 3  # filed, resolved, rated
+
+
+@pytest.mark.parametrize(
+    ("who", "how"),
+    [
+        (OFFICER, "/show ²"),
+        (OFFICER, "/status ² resolved"),
+        (OFFICER, "rshow:99999999999999999999999"),
+        (OFFICER, "ibp:99999999999999999999999::"),
+        (OFFICER, "ibp:1:zz:"),
+        ("42", "rfix:²:y"),
+        ("42", "rrate:123456789012345678901:5"),
+        ("42", "radd:²:photo"),
+        ("42", "rbell:nk-hem-51:9999999999"),
+        ("42", "/report"),  # then a digit no option has
+    ],
+)
+async def test_odd_numbers_get_an_answer_not_an_apology(
+    conversation: Conversation, seeded: UnitOfWorkFactory, who: str, how: str
+) -> None:
+    person = Person(conversation, who)
+    answer = await person.says(how) if how.startswith("/") else await person.presses(how)
+    if how == "/report":
+        answer = await person.says("²")
+    assert answer and "something went wrong" not in answer
+
+
+async def test_more_reports_keep_the_inbox_filters(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    for resident in range(3):
+        person = await _resident(conversation, str(100 + resident))
+        for n in range(4):
+            await person.says(f"/report lighting lamp {resident}-{n}")
+    await (await _resident(conversation, "200")).says("/report drainage blocked")
+    officer = Person(conversation, OFFICER)
+    await officer.says("/inbox lighting")
+    assert "1 to 10 of 12" in officer.text
+    more = officer.option_data()[-1]
+    await officer.says("/show 1")  # another command in between forgets nothing
+    await officer.presses(more)
+    assert "11 to 12 of 12" in officer.text and "Drainage" not in officer.text
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,21 @@ def test_a_month_a_year_a_week_and_days_are_periods() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2026-13", "2026-00", "2026-1", "0d", "99999d", "month", "26", "0000", "-7d"]
+    "text",
+    [
+        "2026-13",
+        "2026-00",
+        "2026-1",
+        "0d",
+        "99999d",
+        "month",
+        "26",
+        "0000",
+        "0001",
+        "0001-01",
+        "9999",
+        "-7d",
+    ],
 )
 def test_anything_else_is_a_bad_period(text: str) -> None:
     with pytest.raises(BadPeriod) as refused:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming, Kind
 from urbanbell.bot.i18n import Catalogues
+from urbanbell.bot.plain import parse_number
 from urbanbell.bot.replies import Choice, Reply
 from urbanbell.bot.router import Router
 from urbanbell.core.clock import Clock
@@ -108,8 +109,9 @@ class Conversation:
 
 def _digit_as_choice(event: Incoming, offered: tuple[Choice, ...]) -> Incoming:
     """A number typed in answer to numbered options presses that option."""
-    if event.kind is Kind.TEXT and event.text.isdigit() and offered:
-        index = int(event.text) - 1
+    picked = parse_number(event.text) if event.kind is Kind.TEXT and offered else None
+    if picked is not None:
+        index = picked - 1
         if 0 <= index < len(offered):
             return replace(event, kind=Kind.CHOICE, choice=offered[index].data, text="")
     return event

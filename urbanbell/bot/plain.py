@@ -1,10 +1,21 @@
-"""Replies as plain text, for channels without buttons: numbered options, long texts in parts."""
+"""Plain text both ways: numbers people type or press, and replies for channels without
+buttons (numbered options, long texts in parts)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from urbanbell.bot.replies import Choice
+
+MAX_DIGITS = 9  # a report number or a page fits; nothing longer is one of ours
+
+
+def parse_number(text: str) -> int | None:
+    """The whole number typed or pressed, in ASCII digits (not "²", not 20 digits), or None."""
+    text = text.strip().removeprefix("#")
+    if text.isascii() and text.isdecimal() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
 
 
 def numbered(choices: Sequence[Choice]) -> list[str]:

@@ -11,7 +11,7 @@ from urbanbell.bot.bell import Wording
 from urbanbell.bot.i18n import N_
 from urbanbell.bot.render import day_name, hhmm
 from urbanbell.bot.replies import Choice, Reply
-from urbanbell.core.reports import Category, EventKind, Report, ReportState
+from urbanbell.core.reports import Category, EventKind, Report, ReportState, officer_may_move
 
 Gettext = Callable[[str], str]
 
@@ -125,7 +125,7 @@ def officer_buttons(_: Gettext, report: Report) -> list[Choice]:
     choices = [
         Choice(_(label), f"rs:{report.id}:{state.value}")
         for state, label in MOVES
-        if state is not report.state
+        if officer_may_move(report.state, state)
     ]
     choices += [
         Choice(_("Reject…"), f"rrej:{report.id}"),

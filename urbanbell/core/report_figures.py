@@ -22,6 +22,8 @@ from urbanbell.core.reports import OPEN, Category, ReportState
 
 HOUR = timedelta(hours=1)
 MAX_DAYS = 3660
+# Years a period may name: any other is a typo (year 1 in Vietnam is before year 1 in UTC).
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 WEEK_WORDS = frozenset({"week", "tuan", "tuần"})
 DAYS_PATTERN = re.compile(r"(\d{1,4})d")
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
@@ -70,10 +72,10 @@ def period_of(text: str, now: datetime, zone: ZoneInfo) -> Period:
         return Period(PeriodKind.DAYS, now - timedelta(days=days), now)
     if found := MONTH_PATTERN.fullmatch(asked):
         year, month = int(found[1]), int(found[2])
-        if not (1 <= month <= 12 and 1 <= year < 9999):
+        if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
             raise BadPeriod(text)
         return _month(year, month, zone)
-    if YEAR_PATTERN.fullmatch(asked) and 1 <= int(asked) < 9999:
+    if YEAR_PATTERN.fullmatch(asked) and FIRST_YEAR <= int(asked) <= LAST_YEAR:
         year = int(asked)
         return Period(PeriodKind.YEAR, _midnight(date(year, 1, 1), zone), _year_end(year, zone))
     raise BadPeriod(text)

@@ -37,6 +37,9 @@ from urbanbell.core.reports import (
 from urbanbell.core.working_time import WorkingHours
 
 NOTICE = "notice"
+# A report marked a duplicate points at one the ward follows, never at another duplicate (no
+# chains, no cycles) nor at a rejected one.
+NOT_ORIGINALS = frozenset({ReportState.DUPLICATE, ReportState.REJECTED})
 BATCH = 500  # reports a follow-up run handles at most; the next run takes the rest
 
 
@@ -184,7 +187,12 @@ async def change_state(
         raise ReasonRequired()
     if to is ReportState.DUPLICATE:
         original = await uow.reports.get(duplicate_of) if duplicate_of else None
-        if original is None or original.id == report.id or original.ward.id != report.ward.id:
+        if (
+            original is None
+            or original.id == report.id
+            or original.ward.id != report.ward.id
+            or original.state in NOT_ORIGINALS
+        ):
             raise ReportNotFound()
         note = note or f"#{original.id}"
     values: dict[str, object] = {"state": to, "due_at": None, "escalated_at": None}
@@ -195,7 +203,7 @@ async def change_state(
         if report.due_at == report.resolve_by:
             values.pop("escalated_at")  # the same target: escalated once is enough
     if to is ReportState.RESOLVED:
-        values["resolved_at"] = now
+        values.update(resolved_at=now, feedback_reminded_at=None)
     if to is ReportState.DUPLICATE:
         values["duplicate_of_id"] = duplicate_of
     await uow.reports.update(report.id, **values)
@@ -276,6 +284,7 @@ async def reopen(
         resolve_by=resolve_by,
         due_at=resolve_by,
         escalated_at=None,
+        feedback_reminded_at=None,
     )
     await uow.reports.add_event(
         ReportEvent(
@@ -298,7 +307,8 @@ async def rate(
 ) -> Report:
     """The reporter rates how their resolved report was handled, 1 to 5."""
     report = await _own(uow, resident, report_id)
-    if report.state is not ReportState.RESOLVED or not 1 <= stars <= 5:
+    rated = report.rating is not None
+    if report.state is not ReportState.RESOLVED or rated or not 1 <= stars <= 5:
         raise MoveNotAllowed(report.state, report.state)
     await uow.reports.update(report.id, rating=stars)
     await uow.reports.add_event(

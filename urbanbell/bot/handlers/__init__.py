@@ -15,6 +15,7 @@ from urbanbell.bot.handlers import (
 )
 from urbanbell.bot.router import Router
 from urbanbell.core.mobilisation import MAY_ANNOUNCE, MAY_ORGANISE
+from urbanbell.core.model import Role
 from urbanbell.core.reports import MAY_TRIAGE
 from urbanbell.core.schedule_changes import MAY_CHANGE_CALENDAR
 
@@ -52,7 +53,7 @@ def build_router() -> Router:
     router.command(triage.status, "status", "trangthai", roles=MAY_TRIAGE)
     router.command(triage.reply, "reply", "traloi", roles=MAY_TRIAGE)
     router.command(triage.note, "note", "ghichu", roles=MAY_TRIAGE)
-    router.command(triage.link_officers, "linkofficers", roles=MAY_TRIAGE)
+    router.command(triage.link_officers, "linkofficers", roles=frozenset({Role.ADMIN}))
     router.command(figures.show_stats, "stats", "thongke", roles=MAY_TRIAGE)
     router.command(figures.send_export, "export", "xuat", roles=MAY_TRIAGE)
     router.command(announcements.announce, "announce", "thongbao", roles=MAY_ANNOUNCE)

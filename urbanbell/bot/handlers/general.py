@@ -10,6 +10,7 @@ from urbanbell.bot.replies import Choice
 from urbanbell.core import residents
 from urbanbell.core.errors import UnsupportedLanguage
 from urbanbell.core.mobilisation import MAY_ANNOUNCE, MAY_ORGANISE
+from urbanbell.core.model import Role
 from urbanbell.core.reports import MAY_TRIAGE
 from urbanbell.core.schedule_changes import MAY_CHANGE_CALENDAR
 
@@ -48,9 +49,10 @@ async def show_help(ctx: Context, event: Incoming | None) -> None:
         lines.append(_("/status <number> <state> [note]: move a report on"))
         lines.append(_("/reply <number> <text>: write to the reporter"))
         lines.append(_("/note <number> <text>: a note only officers see"))
-        lines.append(_("/linkofficers: in your officers' group, receive new reports there"))
         lines.append(_("/stats [period]: the ward's figures, with a chart"))
         lines.append(_("/export [period]: the period's reports and their history as CSV"))
+    if any(o.role is Role.ADMIN for o in officers):
+        lines.append(_("/linkofficers: in your officers' group, receive new reports there"))
     if any(o.role in MAY_ANNOUNCE for o in officers):
         lines.append(_("/announce: a message to alleys' followers or the whole ward"))
     if any(o.role in MAY_ORGANISE for o in officers):

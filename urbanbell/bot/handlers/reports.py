@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming, Kind
 from urbanbell.bot.handlers.general import out_of_date
+from urbanbell.bot.plain import parse_number
 from urbanbell.bot.render import alley_name
 from urbanbell.bot.replies import Choice
 from urbanbell.bot.report_wording import CATEGORY_NAMES, STATE_NAMES, title, when
@@ -22,7 +23,7 @@ ADD = "report-add"
 REOPEN = "report-reopen"
 PHOTO_KINDS = frozenset({Kind.PHOTO, Kind.TEXT, Kind.OTHER})
 WHERE_KINDS = frozenset({Kind.LOCATION, Kind.TEXT})
-NEAR_METRES = 3000  # a pin this close to a known alley is taken to be in its ward
+NEAR_METRES = 300  # a pin this close to a known alley is taken to be in it
 MY_REPORTS = 10
 # Words residents may type for a category in `/report <category> <description>`.
 CATEGORY_WORDS = {
@@ -186,11 +187,9 @@ async def send(ctx: Context, args: list[str]) -> None:
 async def from_bell(ctx: Context, args: list[str]) -> None:
     """The bell's "missed collection / litter here" button: a report about that collection."""
     _ = ctx._
-    if len(args) != 2 or not args[1].isdigit():
-        await out_of_date(ctx, args)
-        return
-    alley = await ctx.uow.alleys.by_code(args[0])
-    collection = _collection_at(args[1], alley)
+    minute = parse_number(args[1]) if len(args) == 2 else None
+    alley = await ctx.uow.alleys.by_code(args[0]) if minute is not None else None
+    collection = _collection_at(minute, alley) if minute is not None else None
     if alley is None or collection is None:
         await out_of_date(ctx, args)
         return
@@ -234,11 +233,12 @@ async def my_reports(ctx: Context, event: Incoming) -> None:
 async def offer_more(ctx: Context, args: list[str]) -> None:
     """After a quick report: add a photo (`radd:<n>:photo`) or a location (`radd:<n>:where`)."""
     _ = ctx._
-    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("photo", "where"):
+    number = parse_number(args[0]) if len(args) == 2 else None
+    if number is None or args[1] not in ("photo", "where"):
         await out_of_date(ctx, args)
         return
     try:
-        found = await triage.mine(ctx.uow, ctx.resident, int(args[0]))
+        found = await triage.mine(ctx.uow, ctx.resident, number)
     except ReportNotFound:
         await out_of_date(ctx, args)
         return
@@ -277,10 +277,10 @@ async def added_location(ctx: Context, event: Incoming) -> None:
 async def judge_fix(ctx: Context, args: list[str]) -> None:
     """ "Is it fixed?" answered: yes asks for a rating, no asks what is still wrong."""
     _ = ctx._
-    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("y", "n"):
+    number = parse_number(args[0]) if len(args) == 2 else None
+    if number is None or args[1] not in ("y", "n"):
         await out_of_date(ctx, args)
         return
-    number = int(args[0])
     try:
         found = await triage.mine(ctx.uow, ctx.resident, number)
     except ReportNotFound:
@@ -320,11 +320,12 @@ async def reopen(ctx: Context, event: Incoming) -> None:
 
 async def rate(ctx: Context, args: list[str]) -> None:
     _ = ctx._
-    if len(args) != 2 or not args[0].isdigit() or args[1] not in {"1", "2", "3", "4", "5"}:
+    number = parse_number(args[0]) if len(args) == 2 else None
+    if number is None or args[1] not in {"1", "2", "3", "4", "5"}:
         await out_of_date(ctx, args)
         return
     try:
-        await triage.rate(ctx.uow, ctx.resident, int(args[0]), int(args[1]), ctx.now)
+        await triage.rate(ctx.uow, ctx.resident, number, int(args[1]), ctx.now)
     except (ReportNotFound, MoveNotAllowed):
         await out_of_date(ctx, args)
         return
@@ -459,7 +460,10 @@ def _photo_fits(ctx: Context, event: Incoming, choices: list[Choice]) -> bool:
     """Refuse, kindly, what is not a photo or is too big; the report is kept either way."""
     _ = ctx._
     if event.kind is Kind.TEXT:
-        ctx.say(_("Please send a photo, or press Next."), choices)
+        if choices:
+            ctx.say(_("Please send a photo, or press Next."), choices)
+        else:
+            ctx.say(_("Please send a photo, or /cancel when you are done."))
         return False
     if event.kind is not Kind.PHOTO or event.photo is None:
         ctx.say(_("I can only take photos (JPEG or PNG). Your report is kept."), choices)
@@ -481,11 +485,11 @@ def _category_choices(ctx: Context) -> list[Choice]:
     return [Choice(_(name), f"rcat:{category.value}") for category, name in CATEGORY_NAMES.items()]
 
 
-def _collection_at(minute: str, alley: Alley | None) -> datetime | None:
+def _collection_at(minute: int, alley: Alley | None) -> datetime | None:
     """The collection a bell's button names, in Unix minutes, as the ward's time."""
-    if alley is None or len(minute) > 10:
+    if alley is None:
         return None
-    return datetime.fromtimestamp(int(minute) * 60, ZoneInfo(alley.ward.timezone))
+    return datetime.fromtimestamp(minute * 60, ZoneInfo(alley.ward.timezone))
 
 
 def _in_dialogue(ctx: Context, step: str) -> bool:

@@ -6,6 +6,7 @@ from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming
 from urbanbell.bot.handlers.general import out_of_date
 from urbanbell.bot.i18n import N_
+from urbanbell.bot.plain import parse_number
 from urbanbell.bot.replies import Choice, Reply
 from urbanbell.bot.report_wording import (
     EVENT_NAMES,
@@ -17,23 +18,35 @@ from urbanbell.bot.report_wording import (
 )
 from urbanbell.core import search, triage
 from urbanbell.core.errors import MoveNotAllowed, NotAllowed, ReasonRequired, ReportNotFound
+from urbanbell.core.model import Role
 from urbanbell.core.reports import MAY_TRIAGE, OPEN, Category, EventKind, InboxFilter, ReportState
 
 PAGE = 10
 DIALOGUE = "triage"
 TRAIL = 8  # events shown by /show, the latest
 FILTER_WORDS = {"overdue": "overdue", "quahan": "overdue", "mine": "mine", "cuatoi": "mine"}
+# The inbox's filters in its "More…" button.
+STATE_CODES = {ReportState.NEW: "n", ReportState.ACKNOWLEDGED: "a", ReportState.IN_PROGRESS: "i"}
+CATEGORY_CODES = {
+    Category.LITTER: "l",
+    Category.LIGHTING: "g",
+    Category.DRAINAGE: "d",
+    Category.ROAD: "r",
+    Category.OTHER: "x",
+}
+OVERDUE, MINE = "O", "M"
+KNOWN_CODES = {*STATE_CODES.values(), *CATEGORY_CODES.values(), OVERDUE, MINE}
 
 
 async def inbox(ctx: Context, event: Incoming) -> None:
     """`/inbox [new|acknowledged|in_progress] [category…] [alley-code] [overdue] [mine]`."""
     _ = ctx._
-    words = event.args.lower().split()
+    words = event.args.split()
     for word in words:
         if (
-            word not in FILTER_WORDS
-            and word not in {s.value for s in OPEN}
-            and word not in set(Category)
+            word.lower() not in FILTER_WORDS
+            and word.lower() not in {s.value for s in OPEN}
+            and word.lower() not in set(Category)
             and await ctx.uow.alleys.by_code(word) is None
         ):
             ctx.say(
@@ -44,23 +57,32 @@ async def inbox(ctx: Context, event: Incoming) -> None:
                 ).format(word=word)
             )
             return
-    ctx.begin(DIALOGUE, "inbox", filters=" ".join(words))
-    await _page(ctx, words, 0)
+    await _page(ctx, await _filters(ctx, words), 0)
 
 
 async def inbox_page(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1 or not args[0].isdigit():
+    """The "More…" button: `ibp:<page>:<filter codes>:<alley id>`, the filters carried along."""
+    page = parse_number(args[0]) if len(args) == 3 else None
+    codes = set(args[1]) if len(args) == 3 else set()
+    alley = parse_number(args[2]) if len(args) == 3 and args[2] else None
+    if page is None or not codes <= KNOWN_CODES or (args[2] and alley is None):
         await out_of_date(ctx, args)
         return
-    kept = ctx.dialogue.data.get("filters", "") if ctx.dialogue else ""
-    ctx.begin(DIALOGUE, "inbox", filters=kept)
-    await _page(ctx, str(kept).split(), int(args[0]))
+    mine = MINE in codes
+    filters = InboxFilter(
+        frozenset(s for s, code in STATE_CODES.items() if code in codes),
+        frozenset(c for c, code in CATEGORY_CODES.items() if code in codes),
+        alley,
+        OVERDUE in codes,
+        await _officer_id(ctx) if mine else None,
+    )
+    await _page(ctx, filters, page)
 
 
 async def show(ctx: Context, event: Incoming) -> None:
     """`/show <number>`: the report, its photos, its place and the latest of its trail."""
     _ = ctx._
-    number = _number(event.args.split()[0] if event.args.split() else "")
+    number = parse_number(event.args.split()[0] if event.args.split() else "")
     if number is None:
         ctx.say(_("Write it so: /show <number>, e.g. /show 12"))
         return
@@ -68,17 +90,18 @@ async def show(ctx: Context, event: Incoming) -> None:
 
 
 async def show_choice(ctx: Context, args: list[str]) -> None:
-    if len(args) != 1 or _number(args[0]) is None:
+    number = parse_number(args[0]) if len(args) == 1 else None
+    if number is None:
         await out_of_date(ctx, args)
         return
-    await _show(ctx, int(args[0]))
+    await _show(ctx, number)
 
 
 async def status(ctx: Context, event: Incoming) -> None:
     """`/status <number> <state> [note]`."""
     _ = ctx._
     parts = event.args.split(maxsplit=2)
-    number = _number(parts[0]) if parts else None
+    number = parse_number(parts[0]) if parts else None
     state = _state(parts[1]) if len(parts) > 1 else None
     if number is None or state is None:
         ctx.say(
@@ -88,6 +111,9 @@ async def status(ctx: Context, event: Incoming) -> None:
             )
         )
         return
+    if state is ReportState.DUPLICATE:
+        await ask_original(ctx, [str(number)])
+        return
     note = parts[2] if len(parts) > 2 else None
     await _move(ctx, number, state, note)
 
@@ -95,18 +121,12 @@ async def status(ctx: Context, event: Incoming) -> None:
 async def move_choice(ctx: Context, args: list[str]) -> None:
     """The buttons under a report: `rs:<number>:<state>`."""
     state = _state(args[1]) if len(args) == 2 else None
-    if (
-        state is None
-        or _number(args[0]) is None
-        or state
-        in (
-            ReportState.REJECTED,
-            ReportState.DUPLICATE,
-        )
-    ):
+    number = parse_number(args[0]) if len(args) == 2 else None
+    # Rejecting and marking a duplicate ask a question first: their own buttons.
+    if state is None or number is None or state in (ReportState.REJECTED, ReportState.DUPLICATE):
         await out_of_date(ctx, args)
         return
-    await _move(ctx, int(args[0]), state, None)
+    await _move(ctx, number, state, None)
 
 
 async def ask_reason(ctx: Context, args: list[str]) -> None:
@@ -129,7 +149,7 @@ async def reason_typed(ctx: Context, event: Incoming) -> None:
 async def original_typed(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     assert ctx.dialogue is not None
-    original = _number(event.text)
+    original = parse_number(event.text)
     if original is None:
         ctx.say(_("Send the number of the report it repeats, e.g. 12, or /cancel."))
         return
@@ -140,13 +160,14 @@ async def original_typed(ctx: Context, event: Incoming) -> None:
 
 async def assign_me(ctx: Context, args: list[str]) -> None:
     _ = ctx._
-    if len(args) != 1 or _number(args[0]) is None:
+    number = parse_number(args[0]) if len(args) == 1 else None
+    if number is None:
         await out_of_date(ctx, args)
         return
     try:
-        found = await triage.assign_to(ctx.uow, await ctx.officers(), int(args[0]), ctx.now)
+        found = await triage.assign_to(ctx.uow, await ctx.officers(), number, ctx.now)
     except (ReportNotFound, NotAllowed):
-        await _not_yours(ctx, int(args[0]))
+        await _not_yours(ctx, number)
         return
     ctx.say(_("#{number} is assigned to you.").format(number=found.id))
 
@@ -182,12 +203,13 @@ async def note(ctx: Context, event: Incoming) -> None:
 
 
 async def link_officers(ctx: Context, event: Incoming) -> None:
-    """`/linkofficers`, sent in a group: the ward's new reports go there, not to each officer."""
+    """`/linkofficers`, sent by an admin in a group: their wards' new reports, with the
+    reporters' names and phones, go there instead of to each officer."""
     _ = ctx._
     if event.reply_to == event.sender.id:
         ctx.say(_("Send /linkofficers in your officers' group chat, not to me in private."))
         return
-    wards = {o.ward.id: o.ward for o in await ctx.officers() if o.role in MAY_TRIAGE}
+    wards = {o.ward.id: o.ward for o in await ctx.officers() if o.role is Role.ADMIN}
     for ward in wards.values():
         await ctx.uow.wards.link_officer_chat(ward.id, event.sender.channel, event.reply_to)
     ctx.say(
@@ -197,10 +219,9 @@ async def link_officers(ctx: Context, event: Incoming) -> None:
     )
 
 
-async def _page(ctx: Context, words: list[str], page: int) -> None:
+async def _page(ctx: Context, filters: InboxFilter, page: int) -> None:
     _ = ctx._
     ward_ids = {o.ward.id for o in await ctx.officers() if o.role in MAY_TRIAGE}
-    filters = await _filters(ctx, words)
     found, total = await ctx.uow.reports.inbox(ward_ids, filters, ctx.now, page * PAGE, PAGE)
     if not found:
         ctx.say(_("No open report matches.") if page == 0 else _("No more reports."))
@@ -223,27 +244,39 @@ async def _page(ctx: Context, words: list[str], page: int) -> None:
         )
     choices = [Choice(_("Show #{number}").format(number=r.id), f"rshow:{r.id}") for r in found]
     if total > (page + 1) * PAGE:
-        choices.append(Choice(_("More…"), f"ibp:{page + 1}"))
+        choices.append(Choice(_("More…"), f"ibp:{page + 1}:{_codes(filters)}"))
     ctx.say("\n".join(lines), choices)
 
 
 async def _filters(ctx: Context, words: list[str]) -> InboxFilter:
     states, categories, alley_id, overdue, mine = set(), set(), None, False, False
     for word in words:
-        if FILTER_WORDS.get(word) == "overdue":
+        folded = word.lower()
+        if FILTER_WORDS.get(folded) == "overdue":
             overdue = True
-        elif FILTER_WORDS.get(word) == "mine":
+        elif FILTER_WORDS.get(folded) == "mine":
             mine = True
-        elif word in {s.value for s in OPEN}:
-            states.add(ReportState(word))
-        elif word in set(Category):
-            categories.add(Category(word))
+        elif folded in {s.value for s in OPEN}:
+            states.add(ReportState(folded))
+        elif folded in set(Category):
+            categories.add(Category(folded))
         elif (alley := await ctx.uow.alleys.by_code(word)) is not None:
             alley_id = alley.id
-    assigned = None
-    if mine:
-        assigned = next((o.id for o in await ctx.officers() if o.role in MAY_TRIAGE), None)
+    assigned = await _officer_id(ctx) if mine else None
     return InboxFilter(frozenset(states), frozenset(categories), alley_id, overdue, assigned)
+
+
+async def _officer_id(ctx: Context) -> int | None:
+    return next((o.id for o in await ctx.officers() if o.role in MAY_TRIAGE), None)
+
+
+def _codes(filters: InboxFilter) -> str:
+    """The filters as a few letters and the alley's id, to fit in a button's 64 bytes."""
+    letters = [STATE_CODES[s] for s in filters.states]
+    letters += [CATEGORY_CODES[c] for c in filters.categories]
+    letters += [OVERDUE] if filters.overdue else []
+    letters += [MINE] if filters.assigned_to is not None else []
+    return "".join(sorted(letters)) + ":" + (str(filters.alley_id) if filters.alley_id else "")
 
 
 async def _show(ctx: Context, number: int) -> None:
@@ -309,10 +342,10 @@ async def _move(
 
 
 async def _ask(ctx: Context, args: list[str], step: str, question: str) -> None:
-    if len(args) != 1 or _number(args[0]) is None:
+    number = parse_number(args[0]) if len(args) == 1 else None
+    if number is None:
         await out_of_date(ctx, args)
         return
-    number = int(args[0])
     try:
         await triage.for_officer(ctx.uow, await ctx.officers(), number)
     except (ReportNotFound, NotAllowed):
@@ -326,14 +359,9 @@ async def _not_yours(ctx: Context, number: int) -> None:
     ctx.say(ctx._("There is no report #{number} in your ward.").format(number=number))
 
 
-def _number(text: str) -> int | None:
-    text = text.strip().lstrip("#")
-    return int(text) if text.isdigit() and len(text) < 18 else None
-
-
 def _number_and_text(args: str) -> tuple[int | None, str]:
     head, _space, text = args.strip().partition(" ")
-    return _number(head), text.strip()
+    return parse_number(head), text.strip()
 
 
 def _state(word: str) -> ReportState | None:

@@ -43,8 +43,8 @@ OFFICERS_COMMANDS = (
     ("note", N_("a note on a report for officers only")),
     ("stats", N_("the ward's figures and chart")),
     ("export", N_("the period's reports as CSV")),
-    ("linkofficers", N_("receive the ward's new reports in this group")),
 )
+ADMINISTERING = (("linkofficers", N_("receive the ward's new reports in this group")),)
 ANNOUNCING = (("announce", N_("a message to the ward's residents")),)
 ORGANISING = (
     ("newcall", N_("call for volunteers")),
@@ -56,6 +56,7 @@ ROLE_COMMANDS: Mapping[Role, tuple[tuple[str, str], ...]] = {
     role: (OFFICERS_COMMANDS if role in MAY_CHANGE_CALENDAR | MAY_TRIAGE else ())
     + (ANNOUNCING if role in MAY_ANNOUNCE else ())
     + (ORGANISING if role in MAY_ORGANISE else ())
+    + (ADMINISTERING if role is Role.ADMIN else ())
     for role in Role
 }
 

@@ -36,6 +36,11 @@ def upgrade() -> None:
             sqlite_where=sa.text(OPEN_TARGET),
             postgresql_where=sa.text(OPEN_TARGET),
         )
+    # Reports filed before targets existed: due since they were filed, so the inbox shows them.
+    op.execute(
+        "UPDATE reports SET acknowledge_by = created_at, resolve_by = created_at, "
+        "due_at = created_at WHERE state IN ('new', 'acknowledged', 'in_progress')"
+    )
 
 
 def downgrade() -> None:
