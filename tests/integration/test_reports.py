@@ -464,3 +464,19 @@ async def test_fifty_reports_at_once_are_all_stored(sqlite_url: str, clock: Fixe
         assert numbers == set(range(1, 51))
     finally:
         await engine.dispose()
+
+
+async def test_an_admin_can_call_volunteers_to_a_report(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report litter a pile of rubble at the corner")
+    officer = Person(conversation, OFFICER)
+    await officer.says("/show 1")
+    assert "newcall:report:1" not in officer.option_data()  # organising is not their role
+    admin = Person(conversation, ADMIN)
+    await admin.says("/show 1")
+    assert "newcall:report:1" in admin.option_data()
+    await admin.presses("newcall:report:1")
+    assert "#1" in admin.text  # the call's dialogue begins, its place from the report
+    assert "Only organisers" in await officer.presses("newcall:report:1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from urbanbell.bot.context import Context
+from urbanbell.bot.plain import is_number
 from urbanbell.bot.replies import Choice
 
 WHOLE_WARD = "all"
@@ -32,7 +33,7 @@ async def picked(ctx: Context, ward_id: int, chosen: list[int], arg: str) -> lis
     alleys = [alley.id for alley in await ctx.uow.alleys.in_ward(ward_id)]
     if arg == WHOLE_WARD:
         return alleys
-    if not arg.isdigit() or int(arg) not in alleys:
+    if not is_number(arg) or int(arg) not in alleys:
         return None
     alley = int(arg)
     return [a for a in chosen if a != alley] if alley in chosen else [*chosen, alley]

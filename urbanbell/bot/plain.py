@@ -18,6 +18,10 @@ def parse_number(text: str) -> int | None:
     return None
 
 
+def is_number(text: str) -> bool:
+    return parse_number(text) is not None
+
+
 def numbered(choices: Sequence[Choice]) -> list[str]:
     """One line per option, "1. label": the person answers with the number."""
     return [f"{number}. {choice.label}" for number, choice in enumerate(choices, 1)]

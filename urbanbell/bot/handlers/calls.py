@@ -22,6 +22,7 @@ from urbanbell.bot.mobilisation_wording import (
     results_lines,
     when,
 )
+from urbanbell.bot.plain import is_number
 from urbanbell.bot.replies import Choice
 from urbanbell.core import volunteers
 from urbanbell.core.errors import (
@@ -90,7 +91,7 @@ async def start_prefilled(
 async def pick_ward(ctx: Context, args: list[str]) -> None:
     """The ward a new call is for."""
     wards = {ward.id for ward in await _wards(ctx)}
-    if not _at(ctx, NEWCALL, "ward") or len(args) != 1 or not args[0].isdigit():
+    if not _at(ctx, NEWCALL, "ward") or len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     if int(args[0]) not in wards:
@@ -152,7 +153,7 @@ async def slots_typed(ctx: Context, event: Incoming) -> None:
     """How many volunteers the call needs."""
     _ = ctx._
     text = event.text.strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_SLOTS:
+    if not is_number(text) or not 1 <= int(text) <= MAX_SLOTS:
         ctx.say(_("Please write a number from 1 to {most}.").format(most=MAX_SLOTS))
         return
     await _set(ctx, slots=int(text))
@@ -388,7 +389,7 @@ async def ask_attendance(ctx: Context, args: list[str]) -> None:
 async def toggle_came(ctx: Context, args: list[str]) -> None:
     """Mark a volunteer as come, or not."""
     roster = await _closing(ctx, "came", args)
-    if roster is None or len(args) != 1 or not args[0].isdigit():
+    if roster is None or len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     assert ctx.dialogue is not None
@@ -570,7 +571,7 @@ async def pick_call_for_offer(ctx: Context, args: list[str]) -> None:
     """Ask which open call of the offer's ward to invite its resident to."""
     _ = ctx._
     offer = None
-    if len(args) == 1 and args[0].isdigit():
+    if len(args) == 1 and is_number(args[0]):
         offer = await ctx.uow.volunteers.offer(int(args[0]))
     if offer is None or await _organised_ward(ctx, str(offer.ward.id)) is None:
         await out_of_date(ctx, args)
@@ -593,7 +594,7 @@ async def pick_call_for_offer(ctx: Context, args: list[str]) -> None:
 async def invite(ctx: Context, args: list[str]) -> None:
     """Invite the resident behind an offer to a call."""
     _ = ctx._
-    if len(args) != 2 or not all(a.isdigit() for a in args):
+    if len(args) != 2 or not all(is_number(a) for a in args):
         await out_of_date(ctx, args)
         return
     try:
@@ -766,7 +767,7 @@ def _draft(ctx: Context) -> CallDraft:
 
 async def _roster(ctx: Context, args: list[str]) -> Roster | None:
     """The call on the button, for an organiser of its ward; None (answered) otherwise."""
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return None
     try:

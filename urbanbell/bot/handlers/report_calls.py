@@ -6,6 +6,7 @@ from __future__ import annotations
 from urbanbell.bot.context import Context
 from urbanbell.bot.handlers import calls
 from urbanbell.bot.handlers.general import out_of_date
+from urbanbell.bot.plain import is_number
 from urbanbell.core import volunteers
 from urbanbell.core.errors import CallNotFound, MoveNotAllowed, NotAllowed, ReportNotFound
 from urbanbell.core.mobilisation import CallKind
@@ -17,7 +18,7 @@ FROM_REPORT = "report"
 async def call_for_report(ctx: Context, args: list[str]) -> None:
     """Start /newcall as a clean-up at the report's place, linked to the report."""
     _ = ctx._
-    if len(args) != 2 or args[0] != FROM_REPORT or not args[1].isdigit():
+    if len(args) != 2 or args[0] != FROM_REPORT or not is_number(args[1]):
         await out_of_date(ctx, args)
         return
     try:
@@ -42,7 +43,7 @@ async def call_for_report(ctx: Context, args: list[str]) -> None:
 async def resolve_report(ctx: Context, args: list[str]) -> None:
     """Mark resolved the report a closed call was made for."""
     _ = ctx._
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     call = await ctx.uow.volunteers.call(int(args[0]))

@@ -7,6 +7,7 @@ import re
 from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming
 from urbanbell.bot.handlers.general import free_text, out_of_date
+from urbanbell.bot.plain import is_number
 from urbanbell.bot.render import alley_name, lead_choices, next_collection
 from urbanbell.bot.replies import Choice
 from urbanbell.core import subscriptions
@@ -90,7 +91,7 @@ async def typed_outside_dialogue(ctx: Context, event: Incoming) -> None:
 async def pick_ward(ctx: Context, args: list[str]) -> None:
     """Show one page of a ward's alleys."""
     _ = ctx._
-    if len(args) != 2 or not args[1].isdigit():
+    if len(args) != 2 or not is_number(args[1]):
         await out_of_date(ctx, args)
         return
     ward = await ctx.uow.wards.by_code(args[0])
@@ -154,7 +155,7 @@ async def show_mine(ctx: Context, event: Incoming) -> None:
 async def ask_lead(ctx: Context, args: list[str]) -> None:
     """Ask how many minutes before the truck the bell should ring for one subscription."""
     _ = ctx._
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     try:
@@ -173,7 +174,7 @@ async def ask_lead(ctx: Context, args: list[str]) -> None:
 async def set_lead(ctx: Context, args: list[str]) -> None:
     """Save the lead time picked for a subscription."""
     _ = ctx._
-    if len(args) != 2 or not all(a.isdigit() for a in args):
+    if len(args) != 2 or not all(is_number(a) for a in args):
         await out_of_date(ctx, args)
         return
     try:
@@ -210,7 +211,7 @@ async def ask_unsubscribe(ctx: Context, _args: list[str]) -> None:
 async def stop_following(ctx: Context, args: list[str]) -> None:
     """Stop following the alley on the button."""
     _ = ctx._
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     try:

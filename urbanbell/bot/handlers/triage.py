@@ -18,6 +18,7 @@ from urbanbell.bot.report_wording import (
 )
 from urbanbell.core import search, triage
 from urbanbell.core.errors import MoveNotAllowed, NotAllowed, ReasonRequired, ReportNotFound
+from urbanbell.core.mobilisation import MAY_ORGANISE
 from urbanbell.core.model import Role
 from urbanbell.core.reports import MAY_TRIAGE, OPEN, Category, EventKind, InboxFilter, ReportState
 
@@ -281,8 +282,9 @@ def _codes(filters: InboxFilter) -> str:
 
 async def _show(ctx: Context, number: int) -> None:
     _ = ctx._
+    officers = await ctx.officers()
     try:
-        found = await triage.for_officer(ctx.uow, await ctx.officers(), number)
+        found = await triage.for_officer(ctx.uow, officers, number)
     except (ReportNotFound, NotAllowed):
         await _not_yours(ctx, number)
         return
@@ -296,7 +298,11 @@ async def _show(ctx: Context, number: int) -> None:
         if event.note and event.kind is not EventKind.RATING:
             line += f" — {event.note}"
         lines.append(line)
-    ctx.say(card + "\n\n" + "\n".join(lines), officer_buttons(_, found))
+    buttons = officer_buttons(_, found)
+    organises = any(o.ward.id == found.ward.id and o.role in MAY_ORGANISE for o in officers)
+    if found.is_open and organises:
+        buttons.append(Choice(_("Call volunteers"), f"newcall:report:{found.id}"))
+    ctx.say(card + "\n\n" + "\n".join(lines), buttons)
     for photo in found.photos:
         ctx.replies.append(Reply(_("Photo of #{number}").format(number=number), photo=photo))
     if found.location is not None:

@@ -15,6 +15,7 @@ from urbanbell.bot.mobilisation_wording import (
     leave_choice,
     when,
 )
+from urbanbell.bot.plain import is_number
 from urbanbell.bot.replies import Choice
 from urbanbell.core import volunteers
 from urbanbell.core.errors import (
@@ -48,7 +49,7 @@ async def volunteer(ctx: Context, event: Incoming) -> None:
 async def show_call(ctx: Context, args: list[str]) -> None:
     """One call as residents see it, with the places left and the resident's own answer."""
     _ = ctx._
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     try:
@@ -75,7 +76,7 @@ async def show_call(ctx: Context, args: list[str]) -> None:
 async def join_call(ctx: Context, args: list[str]) -> None:
     """Take a place in the call, or one on its waitlist."""
     _ = ctx._
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     try:
@@ -122,7 +123,7 @@ async def join_call(ctx: Context, args: list[str]) -> None:
 async def decline_call(ctx: Context, args: list[str]) -> None:
     """Say the resident cannot come; a place they had goes to the waitlist."""
     _ = ctx._
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     try:
@@ -145,7 +146,7 @@ async def decline_call(ctx: Context, args: list[str]) -> None:
 async def leave_call(ctx: Context, args: list[str]) -> None:
     """Give up a place, or a place on the waitlist."""
     _ = ctx._
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     try:
@@ -210,7 +211,7 @@ async def pick_offer_kind(ctx: Context, args: list[str]) -> None:
 async def pick_offer_ward(ctx: Context, args: list[str]) -> None:
     """The ward the offer is for."""
     wards = {w.id for w in await ctx.uow.wards.all()}
-    if not _at(ctx, "ward") or len(args) != 1 or not args[0].isdigit():
+    if not _at(ctx, "ward") or len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     if int(args[0]) not in wards:
@@ -272,7 +273,7 @@ async def my_offers(ctx: Context, args: list[str]) -> None:
 async def withdraw_offer(ctx: Context, args: list[str]) -> None:
     """Take back one of the resident's offers."""
     _ = ctx._
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
     try:
@@ -318,7 +319,7 @@ async def _save_offer(ctx: Context, available: str | None) -> None:
 
 
 async def _call(ctx: Context, args: list[str]) -> VolunteerCall | None:
-    if len(args) != 1 or not args[0].isdigit():
+    if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return None
     call = await ctx.uow.volunteers.call(int(args[0]))
