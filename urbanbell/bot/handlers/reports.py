@@ -233,14 +233,8 @@ async def my_reports(ctx: Context, event: Incoming) -> None:
 async def offer_more(ctx: Context, args: list[str]) -> None:
     """After a quick report: add a photo (`radd:<n>:photo`) or a location (`radd:<n>:where`)."""
     _ = ctx._
-    number = parse_number(args[0]) if len(args) == 2 else None
-    if number is None or args[1] not in ("photo", "where"):
-        await out_of_date(ctx, args)
-        return
-    try:
-        found = await triage.mine(ctx.uow, ctx.resident, number)
-    except ReportNotFound:
-        await out_of_date(ctx, args)
+    found = await _pressed_on_mine(ctx, args, ("photo", "where"))
+    if found is None:
         return
     ctx.begin(ADD, args[1], report=found.id)
     if args[1] == "photo":
@@ -277,15 +271,10 @@ async def added_location(ctx: Context, event: Incoming) -> None:
 async def judge_fix(ctx: Context, args: list[str]) -> None:
     """ "Is it fixed?" answered: yes asks for a rating, no asks what is still wrong."""
     _ = ctx._
-    number = parse_number(args[0]) if len(args) == 2 else None
-    if number is None or args[1] not in ("y", "n"):
-        await out_of_date(ctx, args)
+    found = await _pressed_on_mine(ctx, args, ("y", "n"))
+    if found is None:
         return
-    try:
-        found = await triage.mine(ctx.uow, ctx.resident, number)
-    except ReportNotFound:
-        await out_of_date(ctx, args)
-        return
+    number = found.id
     if found.resolved_at is None or found.rating is not None:
         ctx.say(
             _("Thank you, your answer about #{number} was taken already.").format(number=number)
@@ -330,6 +319,22 @@ async def rate(ctx: Context, args: list[str]) -> None:
         await out_of_date(ctx, args)
         return
     ctx.say(_("Thank you for rating! Your answer counts in the ward's figures (/indicators)."))
+
+
+async def _pressed_on_mine(
+    ctx: Context, args: list[str], answers: tuple[str, ...]
+) -> Report | None:
+    """The resident's own report a `<prefix>:<number>:<answer>` button is about; anything
+    else, someone else's report included, is answered as out of date."""
+    number = parse_number(args[0]) if len(args) == 2 else None
+    if number is None or args[1] not in answers:
+        await out_of_date(ctx, args)
+        return None
+    try:
+        return await triage.mine(ctx.uow, ctx.resident, number)
+    except ReportNotFound:
+        await out_of_date(ctx, args)
+        return None
 
 
 async def _may_file(ctx: Context) -> bool:
