@@ -320,9 +320,12 @@ async def rate(
 async def escalate_overdue(uow: UnitOfWork, now: datetime, notices: ReportNotices) -> int:
     """Tell the ward's admins, once per target, of each open report past it; say how many."""
     overdue = await uow.reports.overdue(now, BATCH)
+    told: dict[int, list[tuple[str, str]]] = {}  # by ward: a batch is mostly a few wards
     for report in overdue:
-        admins = await uow.officers.of_ward(report.ward.id, {Role.ADMIN})
-        chats = admins or await _officer_chats(uow, report)
+        chats = told.get(report.ward.id)
+        if chats is None:
+            admins = await uow.officers.of_ward(report.ward.id, {Role.ADMIN})
+            chats = told[report.ward.id] = admins or await _officer_chats(uow, report)
         await uow.outbox.add_new(
             [
                 NewMessage(
