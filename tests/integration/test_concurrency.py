@@ -35,7 +35,7 @@ async def _subscribe(uow_factory: UnitOfWorkFactory, alley_code: str, user: int)
             await uow.subscriptions.add(resident.id, alley, 15)
         await uow.dialogues.remember(
             resident.id,
-            Memory(DialogueState("subscribe", "lead", {"alley": alley.code}), (("15", "15"),)),
+            Memory(DialogueState("subscribe", "lead", {"alley": alley.code})),
         )
         await uow.commit()
 

@@ -17,7 +17,7 @@ from urbanbell.bot.conversation import Conversation
 from urbanbell.bot.events import Incoming, Kind, Photo
 from urbanbell.cli import DEMO_SEED
 from urbanbell.core import triage
-from urbanbell.core.model import Role
+from urbanbell.core.model import NewMessage, Role
 from urbanbell.core.ports import UnitOfWorkFactory
 from urbanbell.core.seeding import apply_seed, parse_seed
 from urbanbell.storage import migrate
@@ -480,3 +480,38 @@ async def test_an_admin_can_call_volunteers_to_a_report(
     await admin.presses("newcall:report:1")
     assert "#1" in admin.text  # the call's dialogue begins, its place from the report
     assert "Only organisers" in await officer.presses("newcall:report:1")
+
+
+async def _options_arrive(uow_factory: UnitOfWorkFactory, chat_id: str, *data: str) -> None:
+    """A message with options reaches the chat from outside its conversation (a bell, a
+    notice, an invitation)."""
+    choices = [[f"option {d}", d] for d in data]
+    async with uow_factory() as uow:
+        await uow.outbox.add(
+            NewMessage("notice", "console", chat_id, {"text": "…", "choices": choices})
+        )
+        await uow.commit()
+
+
+async def test_a_number_typed_answers_the_latest_message_whatever_sent_it(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    collection = datetime(2026, 11, 30, 18, 0, tzinfo=WARD_ZONE)
+    await _options_arrive(seeded, "42", f"rbell:nk-hem-51:{int(collection.timestamp()) // 60}")
+    assert "18:00" in await person.says("1")  # the bell's button, typed as on Zalo
+
+
+async def test_a_number_asked_for_is_not_taken_for_an_option(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    for n in range(3):
+        await person.says(f"/report road hole {n + 1}")
+    officer = Person(conversation, OFFICER)
+    await officer.presses("rdup:2")
+    await _options_arrive(seeded, OFFICER, "rs:1:resolved", "rs:2:resolved", "rs:3:resolved")
+    await officer.says("3")  # the original's number, not the third option
+    row = await _report_row(seeded, 2)
+    assert (row.state, row.duplicate_of_id) == ("duplicate", 3)
+    assert (await _report_row(seeded, 3)).state == "new"

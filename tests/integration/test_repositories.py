@@ -328,12 +328,11 @@ async def test_a_resident_without_a_conversation_recalls_an_empty_memory(
         assert await uow.dialogues.recall(resident.id) == Memory()
 
 
-async def test_a_remembered_dialogue_and_its_choices_are_recalled(
+async def test_a_remembered_dialogue_is_recalled(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     memory = Memory(
         DialogueState("report", "describe", {"category": "litter", "photos": 2, "anon": True}),
-        (("Rác thải", "litter"), ("Đèn đường", "lighting"), ("1/2 ✓", "x:1")),
     )
     async with uow_factory() as uow:
         resident = await uow.residents.seen("telegram", "42", None, None)
@@ -341,13 +340,13 @@ async def test_a_remembered_dialogue_and_its_choices_are_recalled(
         await uow.commit()
     async with uow_factory() as uow:
         recalled = await uow.dialogues.recall(resident.id)
-        await uow.dialogues.remember(resident.id, Memory(None, (("Có", "yes"),)))
+        await uow.dialogues.remember(resident.id, Memory(None))
         await uow.commit()
     async with uow_factory() as uow:
         forgotten = await uow.dialogues.recall(resident.id)
 
     assert recalled == memory
-    assert forgotten == Memory(None, (("Có", "yes"),))
+    assert forgotten == Memory(None)
 
 
 async def test_a_person_is_officer_of_each_ward_that_lists_them(

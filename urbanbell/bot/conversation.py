@@ -69,12 +69,17 @@ class Conversation:
                     default_language=self.default_locale,
                     triage=self.triage,
                     dialogue=memory.dialogue,
-                    offered=tuple(Choice(label, data) for label, data in memory.choices),
+                    offered=tuple(
+                        Choice(label, data)
+                        for label, data in await uow.outbox.last_choices(
+                            sender.channel, event.reply_to
+                        )
+                    ),
                 )
-                await self.router.dispatch(ctx, _digit_as_choice(event, ctx.offered))
-                offered = [r.choices for r in ctx.replies if r.choices]
-                choices = tuple((c.label, c.data) for c in offered[-1]) if offered else ()
-                await uow.dialogues.remember(resident.id, Memory(ctx.dialogue, choices))
+                if not self.router.takes_numbers(ctx.dialogue):
+                    event = _digit_as_choice(event, ctx.offered)
+                await self.router.dispatch(ctx, event)
+                await uow.dialogues.remember(resident.id, Memory(ctx.dialogue))
                 for reply in ctx.replies:
                     await uow.outbox.add(self._answer(event, resident.id, reply))
                 await uow.commit()

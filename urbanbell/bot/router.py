@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from urbanbell.bot.context import Context
 from urbanbell.bot.events import Incoming, Kind
-from urbanbell.core.model import Role
+from urbanbell.core.model import DialogueState, Role
 
 Handler = Callable[[Context, Incoming], Awaitable[None]]
 TEXT_ONLY = frozenset({Kind.TEXT})
@@ -19,6 +19,8 @@ class Router:
     commands: dict[str, Handler] = field(default_factory=dict)
     choices: dict[str, ChoiceHandler] = field(default_factory=dict)
     steps: dict[tuple[str, str], tuple[Handler, frozenset[Kind]]] = field(default_factory=dict)
+    # Steps that ask for a number: one typed there is the answer, not an option pressed.
+    numbers: set[tuple[str, str]] = field(default_factory=set)
     unknown_command: Handler | None = None
     unknown_choice: ChoiceHandler | None = None
     free_text: Handler | None = None
@@ -42,10 +44,21 @@ class Router:
         self.choices[prefix] = handler
 
     def step(
-        self, dialogue: str, step: str, handler: Handler, kinds: frozenset[Kind] = TEXT_ONLY
+        self,
+        dialogue: str,
+        step: str,
+        handler: Handler,
+        kinds: frozenset[Kind] = TEXT_ONLY,
+        numbers: bool = False,
     ) -> None:
-        """Let `handler` take the events of these kinds while a dialogue is at this step."""
+        """Let `handler` take the events of these kinds while a dialogue is at this step;
+        with `numbers`, a number typed there is given to it rather than pressing an option."""
         self.steps[(dialogue, step)] = (handler, kinds)
+        if numbers:
+            self.numbers.add((dialogue, step))
+
+    def takes_numbers(self, dialogue: DialogueState | None) -> bool:
+        return dialogue is not None and (dialogue.name, dialogue.step) in self.numbers
 
     async def dispatch(self, ctx: Context, event: Incoming) -> None:
         if event.kind is Kind.CHOICE:

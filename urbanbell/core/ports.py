@@ -50,8 +50,6 @@ class Memory:
     """What the bot remembers of a conversation between two messages."""
 
     dialogue: DialogueState | None = None
-    # The options of the bot's last message, (label, data) each, so that a digit can answer.
-    choices: tuple[tuple[str, str], ...] = ()
 
 
 class WardRepository(Protocol):
@@ -352,6 +350,11 @@ class OutboxRepository(Protocol):
 
     async def add_new(self, messages: Sequence[NewMessage]) -> int:
         """Queue those whose key was never queued before; say how many."""
+        ...
+
+    async def last_choices(self, channel: str, chat_id: str) -> tuple[tuple[str, str], ...]:
+        """The options, (label, data) each, of the latest message to the chat that was or
+        will be delivered, whatever sent it, so that a number typed next answers it."""
         ...
 
     async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:

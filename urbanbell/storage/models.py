@@ -321,7 +321,6 @@ class DialogueStateRow(Base):
     name: Mapped[str | None] = mapped_column(String(32))
     step: Mapped[str | None] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    choices: Mapped[list[list[str]]] = mapped_column(JSON)  # [label, data] of the last options
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -16,6 +16,8 @@ from urbanbell.storage.models import OutboxRow, ProcessedUpdateRow
 from urbanbell.storage.repositories import Now
 
 REPLY = "reply"
+# Messages the person never saw: their options cannot be what a typed number answers.
+NEVER_DELIVERED = (OutboxStatus.SKIPPED.value, OutboxStatus.FAILED.value)
 PLANNER_LOCK = 0x0B_E1_1B_E1  # any constant, the same in every instance
 
 
@@ -76,6 +78,20 @@ class OutboxRepository:
         result = await self.session.execute(statement, rows)
         added = int(getattr(result, "rowcount", -1))
         return added if added >= 0 else len(rows)
+
+    async def last_choices(self, channel: str, chat_id: str) -> tuple[tuple[str, str], ...]:
+        payload = await self.session.scalar(
+            select(OutboxRow.payload)
+            .where(
+                OutboxRow.channel == channel,
+                OutboxRow.chat_id == chat_id,
+                OutboxRow.status.not_in(NEVER_DELIVERED),
+            )
+            .order_by(OutboxRow.id.desc())
+            .limit(1)
+        )
+        choices = payload.get("choices", []) if payload else []
+        return tuple((str(label), str(data)) for label, data in choices)
 
     async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
         found = await self.session.scalars(

@@ -495,7 +495,7 @@ class DialogueRepository:
         dialogue = None
         if row.name is not None and row.step is not None:
             dialogue = DialogueState(row.name, row.step, dict(row.data))
-        return Memory(dialogue, tuple((label, data) for label, data in row.choices))
+        return Memory(dialogue)
 
     async def remember(self, resident_id: int, memory: Memory) -> None:
         if resident_id in self._rows:
@@ -507,7 +507,6 @@ class DialogueRepository:
             "name": dialogue.name if dialogue else None,
             "step": dialogue.step if dialogue else None,
             "data": dict(dialogue.data) if dialogue else {},
-            "choices": [[label, data] for label, data in memory.choices],
         }
         if row is None:
             row = DialogueStateRow(resident_id=resident_id)

@@ -98,7 +98,7 @@ def build_router() -> Router:
     router.choice("rshow", triage.show_choice)
     router.choice("ibp", triage.inbox_page)
     router.step(triage.DIALOGUE, "reject", triage.reason_typed)
-    router.step(triage.DIALOGUE, "duplicate", triage.original_typed)
+    router.step(triage.DIALOGUE, "duplicate", triage.original_typed, numbers=True)
 
     # Residents volunteer: every button names its call or offer, checked again when pressed.
     router.choice("vc", volunteering.show_call)
@@ -125,7 +125,7 @@ def build_router() -> Router:
     router.step(calls.NEWCALL, "title", calls.title_typed)
     router.step(calls.NEWCALL, "when", calls.when_typed)
     router.step(calls.NEWCALL, "where", calls.where_given, calls.WHERE_KINDS)
-    router.step(calls.NEWCALL, "slots", calls.slots_typed)
+    router.step(calls.NEWCALL, "slots", calls.slots_typed, numbers=True)
     router.step(calls.NEWCALL, "deadline", calls.deadline_typed)
     router.step(calls.NEWCALL, "bring", calls.bring_typed)
     router.choice("cl", calls.show_call)
@@ -142,8 +142,8 @@ def build_router() -> Router:
     router.choice("ofk", calls.list_offers)
     router.choice("ofinv", calls.pick_call_for_offer)
     router.step(calls.NOTE, "text", calls.note_typed)
-    router.step(calls.CLOSE, "hours", calls.hours_typed)
-    router.step(calls.CLOSE, "measure", calls.measure_typed)
+    router.step(calls.CLOSE, "hours", calls.hours_typed, numbers=True)
+    router.step(calls.CLOSE, "measure", calls.measure_typed, numbers=True)
     router.choice("newcall", report_calls.call_for_report)
     router.choice("callresolve", report_calls.resolve_report)
     # Officers announce.
