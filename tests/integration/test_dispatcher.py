@@ -199,6 +199,23 @@ async def test_the_most_urgent_message_goes_first(
     assert [text for _, text in messenger.sent] == ["early bell", "late bell", "reply"]
 
 
+async def test_answers_go_before_a_broadcast_queued_earlier(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    dispatcher, messenger, _ = dispatcher_for(uow_factory, clock)
+    for chat in ("1", "2"):
+        await queue(uow_factory, chat, "announcement", kind="broadcast")
+    await queue(uow_factory, "3", "reply to someone writing meanwhile")
+
+    await dispatcher.send_due()
+
+    assert [text for _, text in messenger.sent] == [
+        "reply to someone writing meanwhile",
+        "announcement",
+        "announcement",
+    ]
+
+
 async def test_a_reply_held_back_keeps_later_replies_to_that_chat_waiting(
     uow_factory: UnitOfWorkFactory, clock: FixedClock
 ) -> None:

@@ -320,6 +320,7 @@ async def test_only_organisers_of_the_ward_open_calls_and_bad_values_are_refused
             (draft(ward, title=" "), "title"),
             (draft(ward, starts_at=clock.now() - timedelta(hours=1)), "when"),
             (draft(ward, ends_at=STARTS), "when"),
+            (draft(ward, starts_at=STARTS + timedelta(days=400)), "when"),  # a typo'd year
             (draft(ward, signup_deadline=STARTS + timedelta(hours=1)), "deadline"),
         ]:
             with pytest.raises(InvalidCall) as refused:
@@ -378,6 +379,7 @@ async def test_closing_a_call_records_who_came_and_what_was_done(
     assert figures.results == results
     assert elsewhere.calls_held == 0 and elsewhere.turnout is None
     assert [(s.attended, s.hours) for s in roster.joined] == [(True, 3.0), (True, 3.0), (False, 0)]
+    assert roster.waitlisted == () and roster.left == 1  # the fourth: no place will come free
     thanked = sorted(r.chat_id for r in await outbox(uow_factory) if ":thanks:" in (r.key or ""))
     assert thanked == ["1", "2"]
 
@@ -439,3 +441,15 @@ async def test_saying_cannot_gives_up_a_place_and_is_counted(
     async with uow_factory() as uow:
         roster = await volunteers.roster(uow, [organiser], call.id)
     assert (roster.joined, roster.declined, roster.left) == ((), 1, 1)
+
+
+async def test_once_the_call_has_begun_a_place_is_not_given_up(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    call, _ = await a_call(uow_factory, clock, slots=1)
+    (volunteer,) = await residents(uow_factory, 1)
+    await join(uow_factory, clock, volunteer, call.id)
+    clock.move(STARTS + timedelta(minutes=30) - clock.now())
+    async with uow_factory() as uow:
+        with pytest.raises(SignupsClosed):  # who came is the organiser's to say now
+            await volunteers.decline(uow, volunteer, call.id, clock.now(), NOTICES)

@@ -14,6 +14,7 @@ MAY_ORGANISE = frozenset({Role.ORGANISER, Role.ADMIN})
 MAY_ANNOUNCE = frozenset({Role.OFFICER, Role.ADMIN})
 
 MAX_SLOTS = 1000
+MAX_AHEAD = timedelta(days=366)  # a call further ahead is a typo in its year
 MAX_TITLE = 200
 MAX_PLACE = 300
 MAX_TEXT = 3500  # an announcement or a note to volunteers, with room for the header

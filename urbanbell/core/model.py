@@ -50,6 +50,10 @@ class Outcome(enum.StrEnum):
     FAILED = "failed"  # the platform refused this message for good
 
 
+# How the record of a message refused because the person blocked the bot begins.
+BLOCKED_NOTE = "blocked: "
+
+
 @dataclass(frozen=True)
 class Delivery:
     outcome: Outcome

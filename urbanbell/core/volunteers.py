@@ -25,6 +25,7 @@ from urbanbell.core.errors import (
     TextTooLong,
 )
 from urbanbell.core.mobilisation import (
+    MAX_AHEAD,
     MAX_PLACE,
     MAX_SLOTS,
     MAX_TEXT,
@@ -116,7 +117,7 @@ def check_draft(draft: CallDraft, now: datetime) -> None:
     """Refuse a call with a value that cannot be, naming the field."""
     if not draft.title.strip() or len(draft.title) > MAX_TITLE:
         raise InvalidCall("title")
-    if draft.starts_at <= now or draft.ends_at <= draft.starts_at:
+    if not now < draft.starts_at <= now + MAX_AHEAD or draft.ends_at <= draft.starts_at:
         raise InvalidCall("when")
     if draft.place is not None and len(draft.place) > MAX_PLACE:
         raise InvalidCall("place")
@@ -190,8 +191,8 @@ async def decline(
 ) -> Answer:
     """Record that the resident cannot come; one who had a place gives it up."""
     call = await _locked(uow, call_id)
-    if call.state is not CallState.OPEN:
-        raise SignupsClosed()
+    if call.state is not CallState.OPEN or now >= call.starts_at:
+        raise SignupsClosed()  # once it has begun, who came is the organiser's to say
     current = await uow.volunteers.signup(call_id, resident_id)
     if current is not None and current.status in SIGNED_UP:
         await _leave(uow, call, resident_id, current.status, now, notices)
@@ -319,6 +320,10 @@ async def close_call(
     if len(came) != len(attendance.came):
         raise InvalidCall("attendance")
     await uow.volunteers.close(call.id, results, attendance)
+    # No place will come free now: the waitlist ends with the call.
+    for resident_id, signup in joined.items():
+        if resident_id is not None and signup.status is SignupStatus.WAITLISTED:
+            await uow.volunteers.set_signup(call.id, resident_id, SignupStatus.LEFT)
     # Reminders still waiting (a call closed early in its day) are pointless now.
     await uow.outbox.withdraw(f"call:{call.id}:remind:")
     closed = await uow.volunteers.call(call.id)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from urbanbell.core.clock import Clock
-from urbanbell.core.model import Delivery, OutboxItem, OutboxStatus, Outcome
+from urbanbell.core.model import BLOCKED_NOTE, Delivery, OutboxItem, OutboxStatus, Outcome
 from urbanbell.core.ports import Messenger, UnitOfWorkFactory
 from urbanbell.keyed_locks import KeyedLocks
 from urbanbell.scheduler.pacing import Pacer
@@ -129,7 +129,8 @@ class Dispatcher:
                     later = now + timedelta(seconds=backoff)
                     await uow.outbox.postpone(item.id, later, delivery.reason, count=True)
                 case Outcome.BLOCKED:
-                    await uow.outbox.finish([item.id], OutboxStatus.FAILED, delivery.reason, now)
+                    note = BLOCKED_NOTE + delivery.reason
+                    await uow.outbox.finish([item.id], OutboxStatus.FAILED, note, now)
                     if item.resident_id is not None:
                         await uow.residents.deactivate(item.resident_id)
                 case Outcome.UNCERTAIN:

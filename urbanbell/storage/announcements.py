@@ -9,7 +9,7 @@ from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from urbanbell.core.mobilisation import Announcement, Delivered, Recipient
-from urbanbell.core.model import OutboxStatus
+from urbanbell.core.model import BLOCKED_NOTE, OutboxStatus
 from urbanbell.storage.models import (
     AnnouncementRow,
     OutboxRow,
@@ -129,9 +129,11 @@ class AnnouncementRepository:
 
     async def outcomes(self, key_prefix: str) -> Delivered:
         status = OutboxRow.status
-        # A message that failed to a resident the bot may no longer write to was refused
-        # because they blocked the bot (the dispatcher marks them so).
-        blocked = and_(status == OutboxStatus.FAILED.value, ResidentRow.active.is_(False))
+        # The dispatcher notes a message refused because the person blocked the bot.
+        blocked = and_(
+            status == OutboxStatus.FAILED.value,
+            func.coalesce(OutboxRow.outcome, "").startswith(BLOCKED_NOTE, autoescape=True),
+        )
         waiting = status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
         query = (
             select(
@@ -144,7 +146,6 @@ class AnnouncementRepository:
                 func.count().filter(waiting),
             )
             .select_from(OutboxRow)
-            .outerjoin(ResidentRow, OutboxRow.resident_id == ResidentRow.id)
             .where(OutboxRow.key.startswith(key_prefix, autoescape=True))
         )
         delivered, blocked_, failed, uncertain, waiting_ = (

@@ -16,6 +16,7 @@ from urbanbell.storage.models import OutboxRow, ProcessedUpdateRow
 from urbanbell.storage.repositories import Now
 
 REPLY = "reply"
+BROADCAST = "broadcast"
 # Messages the person never saw: their options cannot be what a typed number answers.
 NEVER_DELIVERED = (OutboxStatus.SKIPPED.value, OutboxStatus.FAILED.value)
 PLANNER_LOCK = 0x0B_E1_1B_E1  # any constant, the same in every instance
@@ -148,11 +149,14 @@ class OutboxRepository:
         rows = list(
             await self.session.scalars(
                 # Earliest deadline first; those already past theirs after those still on time,
-                # so that one late message does not make the next late too.
+                # so that one late message does not make the next late too. Of those without
+                # a deadline, a broadcast to thousands goes after answers and notices, so that
+                # someone writing meanwhile is not kept waiting behind it.
                 query.order_by(
                     OutboxRow.deadline.is_(None),
                     OutboxRow.deadline < now,
                     OutboxRow.deadline,
+                    OutboxRow.kind == BROADCAST,
                     OutboxRow.id,
                 )
                 .limit(limit)

@@ -35,6 +35,7 @@ from urbanbell.core.errors import (
     TextTooLong,
 )
 from urbanbell.core.mobilisation import (
+    MAX_AHEAD,
     MAX_PLACE,
     MAX_SLOTS,
     MAX_TEXT,
@@ -52,6 +53,7 @@ from urbanbell.core.mobilisation import (
     VolunteerCall,
 )
 from urbanbell.core.model import Ward
+from urbanbell.core.reports import MAY_TRIAGE
 
 NEWCALL = "newcall"
 NOTE = "callnote"
@@ -128,11 +130,14 @@ async def when_typed(ctx: Context, event: Incoming) -> None:
     if starts is None or ends is None:
         ctx.say(_("Please write the day and the hours so: 2026-12-05 07:00-10:00"))
         return
-    if ends <= starts:
-        ends += timedelta(days=1)  # a night's work ends the next morning
     if starts <= ctx.now:
         ctx.say(_("That time has passed; please give a time to come."))
         return
+    if starts > ctx.now + MAX_AHEAD:
+        ctx.say(_("That is more than a year ahead; please check the year."))
+        return
+    if ends <= starts:
+        ends += timedelta(days=1)  # a night's work ends the next morning
     await _set(ctx, when=[starts.isoformat(), ends.isoformat()])
 
 
@@ -482,7 +487,8 @@ async def close_confirmed(ctx: Context, args: list[str]) -> None:
         return
     ctx.end()
     choices = []
-    if call.report_id is not None:
+    triages = any(o.ward.id == call.ward.id and o.role in MAY_TRIAGE for o in await ctx.officers())
+    if call.report_id is not None and triages:
         choices.append(
             Choice(
                 _("Mark report #{number} resolved").format(number=call.report_id),
