@@ -6,11 +6,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from tests.integration.conftest import Person, converse
 from tests.support import FixedClock
-from urbanbell.bot.conversation import Conversation
+from urbanbell.bot.conversation import Conversation, NotStored
 from urbanbell.core.ports import UnitOfWork, UnitOfWorkFactory
+from urbanbell.storage.models import OutboxRow
+from urbanbell.storage.uow import SqlUnitOfWork
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -243,11 +246,31 @@ async def test_an_officer_sees_their_role_in_help(conversation: Conversation) ->
     assert "Your role in Phường Ninh Kiều: officer." in await officer.says("/help")
 
 
-async def test_a_failure_inside_reaches_the_resident_as_an_apology(clock: FixedClock) -> None:
-    def broken() -> UnitOfWork:
-        raise ConnectionError("database is down")
+async def test_a_failure_inside_reaches_the_resident_as_an_apology(
+    seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    failures = ["database is down"]
 
-    resident = Person(converse(broken, clock))
+    def flaky() -> UnitOfWork:
+        if failures:
+            raise ConnectionError(failures.pop())
+        return seeded()
+
+    resident = Person(converse(flaky, clock))
     text = await resident.says("/start")
     assert "Sorry, something went wrong" in text
     assert "ConnectionError" not in text
+    async with seeded() as uow:  # the apology itself is on its way
+        assert isinstance(uow, SqlUnitOfWork)
+        queued = await uow.session.scalars(
+            select(OutboxRow.payload).where(OutboxRow.chat_id == resident.sender.id)
+        )
+        assert [p["text"] for p in queued] == [text]
+
+
+async def test_when_nothing_can_be_stored_the_channel_is_told(clock: FixedClock) -> None:
+    def broken() -> UnitOfWork:
+        raise ConnectionError("database is down")
+
+    with pytest.raises(NotStored):
+        await Person(converse(broken, clock)).says("/start")

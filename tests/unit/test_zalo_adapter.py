@@ -98,14 +98,17 @@ def test_a_location_becomes_a_map_link_and_only_a_url_photo_is_kept() -> None:
 
 
 def test_zalo_errors_map_onto_the_outcomes_telegrams_do() -> None:
-    def outcome(code: int, description: str = "") -> Outcome:
-        return outcome_of(ZaloError(code, description)).outcome
+    def outcome(code: int, description: str = "", from_zalo: bool = True) -> Outcome:
+        return outcome_of(ZaloError(code, description, from_zalo)).outcome
 
     assert outcome(429) is Outcome.RETRY_AFTER
     assert outcome_of(ZaloError(429, "quota")).retry_after > 0
     assert outcome(403, "Forbidden: the user has blocked the bot") is Outcome.BLOCKED
     assert outcome(404, "Not Found: chat not found") is Outcome.BLOCKED
     assert outcome(400, "Bad Request: user not found") is Outcome.BLOCKED
+    # A proxy's "404 Not Found" page, or a bare status, says nothing of the person.
+    assert outcome(404, "Not Found", from_zalo=False) is Outcome.FAILED
+    assert outcome(403, "Forbidden", from_zalo=False) is Outcome.FAILED
     assert outcome(503) is Outcome.RETRY
     assert outcome(504) is Outcome.UNCERTAIN
     assert outcome(400, "Bad Request: text is too long") is Outcome.FAILED

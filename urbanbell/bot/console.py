@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from urbanbell.bot.conversation import Conversation
+from urbanbell.bot.conversation import Conversation, NotStored
 from urbanbell.bot.events import Incoming, Sender
 from urbanbell.bot.plain import numbered
 from urbanbell.bot.replies import Reply
@@ -64,5 +64,9 @@ async def chat(
         if not line:
             break
         if line.strip():
-            await conversation.handle(Incoming.from_text(sender, line))
+            try:
+                await conversation.handle(Incoming.from_text(sender, line))
+            except NotStored:
+                print("(the database cannot be reached; please try again)", file=sys.stderr)
+                continue
             await dispatcher.send_due()

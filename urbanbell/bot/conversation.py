@@ -20,6 +20,11 @@ from urbanbell.core.triage import Triage
 log = logging.getLogger(__name__)
 
 
+class NotStored(Exception):
+    """Nothing of the event could be stored, not even an apology (the database is down):
+    a channel that can have the update delivered again should."""
+
+
 class Conversation:
     def __init__(
         self,
@@ -43,7 +48,8 @@ class Conversation:
 
     async def handle(self, event: Incoming) -> list[Reply]:
         """Answer the event. The resident's state and the answer's effects are saved together,
-        so a crash leaves either both or neither."""
+        so a crash leaves either both or neither; when nothing at all can be saved, raise
+        `NotStored`."""
         sender = event.sender
         try:
             async with self.uow_factory() as uow:
@@ -97,8 +103,9 @@ class Conversation:
             async with self.uow_factory() as uow:
                 await uow.outbox.add(self._answer(event, None, sorry))
                 await uow.commit()
-        except Exception:
+        except Exception as error:
             log.exception("could not queue an apology to %s", event.reply_to)
+            raise NotStored() from error
         return [sorry]
 
     @staticmethod

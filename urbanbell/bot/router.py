@@ -87,4 +87,7 @@ class Router:
                 return step[0]
         if event.kind is not Kind.TEXT:
             return self.unexpected
-        return (self.not_a_choice if ctx.offered else None) or self.free_text
+        # Options asked in a dialogue want one of them; outside one they were suggestions, and
+        # text (an alley's code, a greeting) is read for itself.
+        asked = ctx.offered and ctx.dialogue is not None
+        return (self.not_a_choice if asked else None) or self.free_text

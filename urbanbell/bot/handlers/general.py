@@ -73,10 +73,14 @@ async def help_choice(ctx: Context, _args: list[str]) -> None:
     await show_help(ctx, None)
 
 
+LANGUAGE = "language"
+
+
 async def ask_language(ctx: Context, event: Incoming) -> None:
     """Offer the languages the bot speaks."""
     _ = ctx._
     choices = [Choice(name, f"lang:{code}") for code, name in LANGUAGE_NAMES.items()]
+    ctx.begin(LANGUAGE, "pick")  # a question: text that picks neither gets the options again
     ctx.say(_("Which language should I speak?"), choices)
 
 
@@ -91,6 +95,8 @@ async def set_language(ctx: Context, args: list[str]) -> None:
         await out_of_date(ctx, args)
         return
     ctx.language = language
+    if ctx.dialogue is not None and ctx.dialogue.name == LANGUAGE:
+        ctx.end()
     ctx.say(ctx._("From now on I will speak English with you."))
 
 

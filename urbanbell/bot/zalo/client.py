@@ -15,10 +15,13 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 class ZaloError(Exception):
     """Zalo answered `ok: false` (or an HTTP error without a readable answer)."""
 
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, from_zalo: bool = False) -> None:
         super().__init__(f"{code} {description}")
         self.code = code
         self.description = description
+        # Zalo's own JSON answer, not a proxy's page or an HTTP status alone: only then can
+        # it be taken to speak of the person the message was for.
+        self.from_zalo = from_zalo
 
 
 class ZaloClient:
@@ -54,6 +57,8 @@ class ZaloClient:
         if body.get("ok") is True:
             return body.get("result")
         code = body.get("error_code")
+        if isinstance(code, int) and isinstance(body.get("description"), str):
+            raise ZaloError(code, body["description"], from_zalo=True)
         description = str(body.get("description") or response.reason_phrase)
         raise ZaloError(code if isinstance(code, int) else response.status_code, description)
 

@@ -58,10 +58,10 @@ def outcome_of(error: ZaloError) -> Delivery:
     match error.code:
         case 429:
             return Delivery(Outcome.RETRY_AFTER, reason, QUOTA_WAIT)
-        case 403:
+        case 403 if error.from_zalo:
             # The person blocked the bot or may no longer be written to.
             return Delivery(Outcome.BLOCKED, reason)
-        case 400 | 404 if "not found" in error.description.lower():
+        case 400 | 404 if error.from_zalo and "not found" in error.description.lower():
             return Delivery(Outcome.BLOCKED, reason)
         case 500 | 502 | 503:
             return Delivery(Outcome.RETRY, reason)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
 
 from urbanbell.bot.channels import ChannelError
+from urbanbell.bot.conversation import NotStored
 from urbanbell.bot.zalo.client import ZaloClient, ZaloError
 from urbanbell.bot.zalo.inbox import Inbox
 
@@ -41,7 +44,20 @@ async def poll(client: ZaloClient, inbox: Inbox, wait: int = 30) -> None:
             await _back_off(failures, error)
             continue
         if update is not None:
+            await handle_until_stored(inbox, update)
+
+
+async def handle_until_stored(inbox: Inbox, update: Mapping[str, Any]) -> None:
+    """Handle the update, trying again while nothing can be stored: Zalo will not hand it
+    out twice, and the next ones wait meanwhile."""
+    failures = 0
+    while True:
+        try:
             await inbox.handle(update)
+            return
+        except NotStored as error:
+            failures += 1
+            await _back_off(failures, error)
 
 
 async def _back_off(failures: int, error: Exception) -> None:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from urbanbell.bot.conversation import NotStored
 from urbanbell.bot.zalo.adapter import unwrap
 from urbanbell.bot.zalo.inbox import Inbox
 
@@ -32,7 +33,10 @@ def webhook_route(path: str, inbox: Inbox, secret: str) -> Route:
             return Response(status_code=400)
         if not isinstance(body, Mapping):
             return Response(status_code=400)
-        await inbox.handle(unwrap(body))
+        try:
+            await inbox.handle(unwrap(body))
+        except NotStored:
+            return Response(status_code=503)  # not kept: Zalo should deliver it again
         return Response(status_code=200)
 
     return Route(path, receive, methods=["POST"])

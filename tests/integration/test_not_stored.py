@@ -1,0 +1,95 @@
+"""When nothing can be stored (the database is gone), an update is not confirmed as handled:
+Zalo's webhook answers 503 so that Zalo delivers it again, polling tries it again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from tests.integration.conftest import converse
+from tests.support import FixedClock
+from urbanbell.bot.conversation import Conversation, NotStored
+from urbanbell.bot.events import Incoming, Sender
+from urbanbell.bot.zalo import polling
+from urbanbell.bot.zalo.inbox import Inbox
+from urbanbell.bot.zalo.webhook import SECRET_HEADER, webhook_route
+from urbanbell.core.ports import UnitOfWorkFactory
+from urbanbell.storage.database import create_engine, session_factory
+from urbanbell.storage.uow import SqlUnitOfWork
+
+SECRET = "s3cret-s3cret"
+UPDATE = {
+    "event_name": "message.text.received",
+    "message": {
+        "message_id": "m1",
+        "from": {"id": "z42", "display_name": "Ba"},
+        "chat": {"id": "z42", "chat_type": "PRIVATE"},
+        "date": 1_790_000_000_000,
+        "text": "/help",
+    },
+}
+
+
+@pytest.fixture
+async def unreachable(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Conversation]:
+    """A conversation over a database file that cannot be opened."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'urbanbell.db'}")
+    sessions = session_factory(engine)
+    yield converse(lambda: SqlUnitOfWork(sessions, clock), clock)
+    await engine.dispose()
+
+
+async def test_nothing_stored_is_raised_not_swallowed(unreachable: Conversation) -> None:
+    with pytest.raises(NotStored):
+        await unreachable.handle(Incoming.from_text(Sender("zalo", "z42"), "/help"))
+
+
+async def test_the_zalo_webhook_asks_for_the_update_again(unreachable: Conversation) -> None:
+    app = Starlette(routes=[webhook_route("/zalo", Inbox(unreachable, lambda: None), SECRET)])
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1"
+    ) as client:
+        answer = await client.post("/zalo", json=UPDATE, headers={SECRET_HEADER: SECRET})
+    assert answer.status_code == 503
+
+
+async def test_polling_keeps_the_update_until_it_is_stored(
+    seeded: UnitOfWorkFactory, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    working = converse(seeded, clock)
+    outage = {"left": 2}
+    sent: list[Any] = []
+
+    class Flaky(Conversation):
+        """The database is back after two tries."""
+
+        async def handle(self, event: Incoming) -> list[Any]:
+            if outage["left"]:
+                outage["left"] -= 1
+                raise NotStored()
+            replies = await working.handle(event)
+            sent.extend(replies)
+            return replies
+
+    async def no_wait(_seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(asyncio, "sleep", no_wait)  # the back-off, not the test, waits
+    flaky = Flaky(
+        working.router,
+        working.uow_factory,
+        working.catalogues,
+        working.clock,
+        working.holidays,
+        working.default_locale,
+        working.default_lead,
+        working.triage,
+    )
+    await polling.handle_until_stored(Inbox(flaky, lambda: None), UPDATE)
+    assert outage["left"] == 0 and sent  # answered once the database was back
