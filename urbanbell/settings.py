@@ -18,6 +18,8 @@ from urbanbell.core.working_time import WorkingHours, day_hours, parse_periods
 LOCALES = ("vi", "en")
 PREFIX = "URBANBELL_"
 # Telegram's rule for usernames; a bot's must end in "bot".
+# What both platforms accept as a webhook's secret token.
+SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
 BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
 
 
@@ -51,15 +53,15 @@ class Settings(BaseSettings):
     # The web server (calendar feeds, the webhook) runs when a port is set or a webhook needs it.
     http_port: int | None = Field(default=None, ge=1, le=65535)
     # Telegram's limits; the dispatcher keeps under them.
-    telegram_per_second: float = Field(default=30, gt=0)
-    telegram_per_chat_per_second: float = Field(default=1, gt=0)
-    telegram_per_group_per_minute: float = Field(default=20, gt=0)
+    telegram_per_second: float = Field(default=30, gt=0, allow_inf_nan=False)
+    telegram_per_chat_per_second: float = Field(default=1, gt=0, allow_inf_nan=False)
+    telegram_per_group_per_minute: float = Field(default=20, gt=0, allow_inf_nan=False)
     # Telegram's paid broadcast: up to 1000 messages a second, 0.1 Star each, for every message.
     telegram_paid_broadcast: bool = False
     telegram_paid_per_second: float = Field(default=1000, gt=0, le=1000)
     # Zalo publishes no limits: a cautious pace until the platform says more.
-    zalo_per_second: float = Field(default=5, gt=0)
-    zalo_per_chat_per_second: float = Field(default=1, gt=0)
+    zalo_per_second: float = Field(default=5, gt=0, allow_inf_nan=False)
+    zalo_per_chat_per_second: float = Field(default=1, gt=0, allow_inf_nan=False)
     # How long a dispatcher may hold a message before another may take it back.
     outbox_lease_seconds: int = Field(default=30, ge=1)
     # Reports: how many a resident may file in an hour, and the ward's targets, counted in
@@ -88,6 +90,15 @@ class Settings(BaseSettings):
             raise ValueError("not a database URL") from None
         if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise ValueError("use sqlite+aiosqlite://… or postgresql+asyncpg://…")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None  # empty is the same as not set
+        if not SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("use 8 to 256 of A-Z a-z 0-9 _ -")
         return value
 
     @field_validator("working_hours")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -191,3 +192,19 @@ async def test_two_residents_are_told_apart_by_their_string_ids(
         assert await leads_of(app) == {LAN: 15, BINH: 15}
 
     assert "Hẻm 132" in (zalo.messages_to(BINH)[0].text or "")
+
+
+async def test_a_failing_start_of_polling_is_tried_again_not_fatal(
+    zalo: FakeZalo, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_sleep = asyncio.sleep
+
+    async def brief(seconds: float) -> None:  # the back-off's seconds, made short
+        await real_sleep(min(seconds, 0.05))
+
+    monkeypatch.setattr(asyncio, "sleep", brief)
+    zalo.fail_next("deleteWebhook", 502, "Bad Gateway")
+    async with running(zalo_settings(zalo, database)):
+        zalo.send_text(LAN, "nk-hem-51")
+        [done] = await zalo.wait_for_messages(LAN, 1)
+    assert done.text is not None and "Hẻm 51 Đường 3 Tháng 2" in done.text

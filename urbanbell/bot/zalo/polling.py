@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
-from typing import Any
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 import httpx
 
@@ -17,6 +18,8 @@ from urbanbell.bot.zalo.inbox import Inbox
 log = logging.getLogger(__name__)
 
 REFUSED = frozenset({401, 403})  # the token is wrong or revoked: polling again cannot help
+MIN_EMPTY_POLL = 1.0  # seconds: an empty poll that ends sooner is waited out
+T = TypeVar("T")
 
 
 async def poll(client: ZaloClient, inbox: Inbox, wait: int = 30) -> None:
@@ -25,12 +28,25 @@ async def poll(client: ZaloClient, inbox: Inbox, wait: int = 30) -> None:
     Zalo forgets an update once it has handed it out (there is no offset to confirm with), so
     each is handled at once, before the next is asked for; a crash in between loses that one.
     """
-    await client.delete_webhook()  # getUpdates does not work while a webhook is set
+    await _with_retries(client.delete_webhook)  # getUpdates does not work while one is set
+    while True:
+        asked = time.monotonic()
+        update = await _with_retries(lambda: client.get_update(wait))
+        if update is not None:
+            await handle_until_stored(inbox, update)
+        elif time.monotonic() - asked < MIN_EMPTY_POLL:
+            # An empty answer long before the poll's time (a proxy's, or a bad one): do not
+            # ask again at once, over and over.
+            await asyncio.sleep(MIN_EMPTY_POLL)
+
+
+async def _with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """Call Zalo until it answers, backing off while it or the network fails; a refused
+    token stops the channel with one line."""
     failures = 0
     while True:
         try:
-            update = await client.get_update(wait)
-            failures = 0
+            return await call()
         except ZaloError as error:
             if error.code in REFUSED:
                 raise ChannelError(
@@ -38,13 +54,9 @@ async def poll(client: ZaloClient, inbox: Inbox, wait: int = 30) -> None:
                 ) from None
             failures += 1
             await _back_off(failures, error)
-            continue
         except httpx.HTTPError as error:
             failures += 1
             await _back_off(failures, error)
-            continue
-        if update is not None:
-            await handle_until_stored(inbox, update)
 
 
 async def handle_until_stored(inbox: Inbox, update: Mapping[str, Any]) -> None:
