@@ -14,7 +14,7 @@ from urbanbell.bot.router import Router
 from urbanbell.core.clock import Clock
 from urbanbell.core.holidays import VietnamHolidays
 from urbanbell.core.model import NewMessage
-from urbanbell.core.ports import Memory, UnitOfWorkFactory
+from urbanbell.core.ports import Memory, UnitOfWork, UnitOfWorkFactory
 from urbanbell.core.triage import Triage
 
 log = logging.getLogger(__name__)
@@ -75,12 +75,7 @@ class Conversation:
                     default_language=self.default_locale,
                     triage=self.triage,
                     dialogue=memory.dialogue,
-                    offered=tuple(
-                        Choice(label, data)
-                        for label, data in await uow.outbox.last_choices(
-                            sender.channel, event.reply_to
-                        )
-                    ),
+                    offered=await self._offered(uow, event),
                 )
                 if not self.router.takes_numbers(ctx.dialogue):
                     event = _digit_as_choice(event, ctx.offered)
@@ -93,6 +88,15 @@ class Conversation:
         except Exception:
             log.exception("could not answer %s from %s:%s", event.kind, sender.channel, sender.id)
         return await self._apologise(event)
+
+    @staticmethod
+    async def _offered(uow: UnitOfWork, event: Incoming) -> tuple[Choice, ...]:
+        """The options typed text may answer: those of the chat's latest message. Only text
+        can answer them, so nothing else pays for looking."""
+        if event.kind is not Kind.TEXT:
+            return ()
+        found = await uow.outbox.last_choices(event.sender.channel, event.reply_to)
+        return tuple(Choice(label, data) for label, data in found)
 
     async def _apologise(self, event: Incoming) -> list[Reply]:
         """Tell the resident something broke; if even that cannot be queued, give up quietly."""
