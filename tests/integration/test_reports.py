@@ -515,3 +515,14 @@ async def test_a_number_asked_for_is_not_taken_for_an_option(
     row = await _report_row(seeded, 2)
     assert (row.state, row.duplicate_of_id) == ("duplicate", 3)
     assert (await _report_row(seeded, 3)).state == "new"
+
+
+async def test_a_closed_report_is_assigned_to_no_one(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    await person.says("/report litter pile")
+    officer = Person(conversation, OFFICER)
+    await officer.says("/status 1 resolved")
+    assert "closed" in await officer.presses("rme:1")
+    assert (await _report_row(seeded, 1)).assigned_officer_id is None

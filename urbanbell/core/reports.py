@@ -140,7 +140,7 @@ class InboxFilter:
     categories: frozenset[Category] = frozenset()
     alley_id: int | None = None
     overdue: bool = False
-    assigned_to: int | None = None  # an officer's id
+    assigned_to: frozenset[int] | None = None  # an officer's ids, one a ward they work in
 
 
 @dataclass(frozen=True)

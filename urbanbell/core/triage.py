@@ -220,9 +220,11 @@ async def change_state(
 async def assign_to(
     uow: UnitOfWork, officers: Sequence[Officer], report_id: int, now: datetime
 ) -> Report:
-    """Make the officer who asks the one who handles the report."""
+    """Make the officer who asks the one who handles the report, while it is open."""
     report = await _get(uow, report_id)
     officer = _officer_of(officers, report)
+    if not report.is_open:
+        raise MoveNotAllowed(report.state, report.state)
     await uow.reports.update(report.id, assigned_officer_id=officer.id)
     await uow.reports.add_event(
         ReportEvent(report.id, now, EventKind.ASSIGNED, officer_id=officer.id)

@@ -216,7 +216,7 @@ class ReportRepository:
         if filters.overdue:
             conditions.append(ReportRow.due_at < now)
         if filters.assigned_to is not None:
-            conditions.append(ReportRow.assigned_officer_id == filters.assigned_to)
+            conditions.append(ReportRow.assigned_officer_id.in_(list(filters.assigned_to)))
         total = await self.session.scalar(
             select(func.count()).select_from(ReportRow).where(*conditions)
         )

@@ -75,7 +75,7 @@ async def inbox_page(ctx: Context, args: list[str]) -> None:
         frozenset(c for c, code in CATEGORY_CODES.items() if code in codes),
         alley,
         OVERDUE in codes,
-        await _officer_id(ctx) if mine else None,
+        await _officer_ids(ctx) if mine else None,
     )
     await _page(ctx, filters, page)
 
@@ -170,6 +170,9 @@ async def assign_me(ctx: Context, args: list[str]) -> None:
     except (ReportNotFound, NotAllowed):
         await _not_yours(ctx, number)
         return
+    except MoveNotAllowed:
+        ctx.say(_("#{number} is closed; there is nothing to assign.").format(number=number))
+        return
     ctx.say(_("#{number} is assigned to you.").format(number=found.id))
 
 
@@ -263,12 +266,13 @@ async def _filters(ctx: Context, words: list[str]) -> InboxFilter:
             categories.add(Category(folded))
         elif (alley := await ctx.uow.alleys.by_code(word)) is not None:
             alley_id = alley.id
-    assigned = await _officer_id(ctx) if mine else None
+    assigned = await _officer_ids(ctx) if mine else None
     return InboxFilter(frozenset(states), frozenset(categories), alley_id, overdue, assigned)
 
 
-async def _officer_id(ctx: Context) -> int | None:
-    return next((o.id for o in await ctx.officers() if o.role in MAY_TRIAGE), None)
+async def _officer_ids(ctx: Context) -> frozenset[int]:
+    """The person's officer ids, one for each ward where they triage reports."""
+    return frozenset(o.id for o in await ctx.officers() if o.role in MAY_TRIAGE)
 
 
 def _codes(filters: InboxFilter) -> str:
