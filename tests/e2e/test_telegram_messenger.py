@@ -15,7 +15,7 @@ from urbanbell.bot.plain import split_text
 from urbanbell.bot.replies import Choice, Document, Reply
 from urbanbell.bot.telegram.adapter import TEXT_LIMIT
 from urbanbell.bot.telegram.messenger import TelegramMessenger
-from urbanbell.core.model import Outcome
+from urbanbell.core.model import PARTS_SENT, Outcome
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -65,6 +65,20 @@ async def test_a_photo_a_location_and_a_file_follow_the_text_with_the_buttons_la
     assert [m.method for m in sent] == ["sendMessage", "sendPhoto", "sendLocation", "sendDocument"]
     assert [m.reply_markup is not None for m in sent] == [False, False, False, True]
     assert sent[3].params["document"].content == b"number,state\n12,new\n"
+
+
+async def test_sent_again_a_message_sends_only_the_parts_that_did_not_arrive(
+    messenger: TelegramMessenger, fake: FakeTelegram
+) -> None:
+    payload = Reply("Report #12", photo="photo-1").to_payload()
+    fake.fail_next("sendPhoto", status=429, retry_after=1)
+    first = await messenger.deliver(str(LAN), payload)
+    assert (first.outcome, first.parts_sent) == (Outcome.RETRY_AFTER, 1)
+
+    again = await messenger.deliver(str(LAN), {**payload, PARTS_SENT: first.parts_sent})
+    assert again.outcome is Outcome.SENT
+    texts = [m.text for m in fake.messages_to(LAN)]
+    assert len(texts) == 2 and texts.count("Report #12") == 1  # the text once, then the photo
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from tests.fakes.zalo import FakeZalo
 from urbanbell.bot.replies import Choice, Document, Reply
 from urbanbell.bot.zalo.client import ZaloClient
 from urbanbell.bot.zalo.messenger import ZaloMessenger
-from urbanbell.core.model import Outcome
+from urbanbell.core.model import PARTS_SENT, Outcome
 from urbanbell.storage.models import OutboxRow, ResidentRow
 from urbanbell.storage.uow import SqlUnitOfWork
 
@@ -139,3 +139,17 @@ async def test_a_resident_who_blocked_the_bot_is_marked_inactive(
 
         blocked = (False, ["sent", "failed"])
         assert await eventually(recorded, blocked) == blocked
+
+
+async def test_sent_again_a_message_sends_only_the_parts_that_did_not_arrive(
+    messenger: ZaloMessenger, zalo: FakeZalo
+) -> None:
+    payload = Reply("Rác ở đầu hẻm", photo="https://example.com/rac.jpg").to_payload()
+    zalo.fail_next("sendPhoto", 503, "Service Unavailable")
+    first = await messenger.deliver(LAN, payload)
+    assert (first.outcome, first.parts_sent) == (Outcome.RETRY, 1)
+
+    again = await messenger.deliver(LAN, {**payload, PARTS_SENT: first.parts_sent})
+    assert again.outcome is Outcome.SENT
+    assert [m.text for m in zalo.messages_to(LAN)].count("Rác ở đầu hẻm") == 1
+    assert len(zalo.messages_to(LAN)) == 2

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.support import FixedClock
 from tests.unit.test_pacing import FakeTime
-from urbanbell.core.model import Delivery, NewMessage, Outcome
+from urbanbell.core.model import PARTS_SENT, Delivery, NewMessage, Outcome
 from urbanbell.core.ports import UnitOfWorkFactory
 from urbanbell.scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from urbanbell.scheduler.pacing import Pace, Pacer
@@ -27,8 +27,10 @@ class FakeMessenger:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str]] = []
         self.script: dict[str, list[Delivery]] = {}
+        self.payloads: list[Mapping[str, Any]] = []
 
     async def deliver(self, chat_id: str, payload: Mapping[str, Any]) -> Delivery:
+        self.payloads.append(payload)
         planned = self.script.get(chat_id)
         delivery = planned.pop(0) if planned else Delivery(Outcome.SENT)
         if delivery.outcome in (Outcome.SENT, Outcome.UNCERTAIN):
@@ -197,6 +199,23 @@ async def test_the_most_urgent_message_goes_first(
     await dispatcher.send_due()
 
     assert [text for _, text in messenger.sent] == ["early bell", "late bell", "reply"]
+
+
+async def test_a_message_sent_again_starts_after_the_parts_that_arrived(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    dispatcher, messenger, _ = dispatcher_for(uow_factory, clock)
+    messenger.script["1"] = [
+        Delivery(Outcome.RETRY_AFTER, "flood", retry_after=2, parts_sent=2),
+        Delivery(Outcome.RETRY, "connection reset", parts_sent=1),
+    ]
+    await queue(uow_factory, "1", "a long text in parts")
+    for _ in range(3):
+        await dispatcher.send_due()
+        clock.move(timedelta(seconds=5))
+
+    assert [p.get(PARTS_SENT, 0) for p in messenger.payloads] == [0, 2, 3]
+    assert messenger.sent == [("1", "a long text in parts")]
 
 
 async def test_answers_go_before_a_broadcast_queued_earlier(

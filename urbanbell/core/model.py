@@ -59,6 +59,13 @@ class Delivery:
     outcome: Outcome
     reason: str = ""
     retry_after: float = 0.0
+    # Of a message sent in parts (long text, then attachments), how many arrived before the
+    # failure: sent again, it starts after them, so that no part arrives twice.
+    parts_sent: int = 0
+
+
+# The payload key that says how many parts of a message went out on earlier attempts.
+PARTS_SENT = "parts_sent"
 
 
 @dataclass(frozen=True)

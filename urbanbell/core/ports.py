@@ -384,9 +384,15 @@ class OutboxRepository(Protocol):
         ...
 
     async def postpone(
-        self, item_id: int, not_before: datetime, outcome: str, count: bool
+        self,
+        item_id: int,
+        not_before: datetime,
+        outcome: str,
+        count: bool,
+        payload: dict[str, Any] | None = None,
     ) -> None:
-        """Send it later; `count` says whether this attempt counts as one."""
+        """Send it later; `count` says whether this attempt counts as one; a `payload` given
+        replaces the message's (to say which parts of it went out already)."""
         ...
 
 

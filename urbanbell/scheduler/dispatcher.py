@@ -8,9 +8,17 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from urbanbell.core.clock import Clock
-from urbanbell.core.model import BLOCKED_NOTE, Delivery, OutboxItem, OutboxStatus, Outcome
+from urbanbell.core.model import (
+    BLOCKED_NOTE,
+    PARTS_SENT,
+    Delivery,
+    OutboxItem,
+    OutboxStatus,
+    Outcome,
+)
 from urbanbell.core.ports import Messenger, UnitOfWorkFactory
 from urbanbell.keyed_locks import KeyedLocks
 from urbanbell.scheduler.pacing import Pacer
@@ -123,11 +131,15 @@ class Dispatcher:
                     await uow.outbox.finish([item.id], OutboxStatus.SENT, late, now)
                 case Outcome.RETRY_AFTER:
                     later = now + timedelta(seconds=delivery.retry_after)
-                    await uow.outbox.postpone(item.id, later, delivery.reason, count=False)
+                    await uow.outbox.postpone(
+                        item.id, later, delivery.reason, False, _rest(item, delivery)
+                    )
                 case Outcome.RETRY if item.attempts < self.policy.max_attempts:
                     backoff = min(2.0**item.attempts, self.policy.max_backoff)
                     later = now + timedelta(seconds=backoff)
-                    await uow.outbox.postpone(item.id, later, delivery.reason, count=True)
+                    await uow.outbox.postpone(
+                        item.id, later, delivery.reason, True, _rest(item, delivery)
+                    )
                 case Outcome.BLOCKED:
                     note = BLOCKED_NOTE + delivery.reason
                     await uow.outbox.finish([item.id], OutboxStatus.FAILED, note, now)
@@ -140,3 +152,11 @@ class Dispatcher:
                 case _:
                     await uow.outbox.finish([item.id], OutboxStatus.FAILED, delivery.reason, now)
             await uow.commit()
+
+
+def _rest(item: OutboxItem, delivery: Delivery) -> dict[str, Any] | None:
+    """The payload to send next time, when parts of it arrived this time."""
+    if not delivery.parts_sent:
+        return None
+    done = int(item.payload.get(PARTS_SENT, 0)) + delivery.parts_sent
+    return {**item.payload, PARTS_SENT: done}

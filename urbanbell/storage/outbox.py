@@ -235,7 +235,12 @@ class OutboxRepository:
         )
 
     async def postpone(
-        self, item_id: int, not_before: datetime, outcome: str, count: bool
+        self,
+        item_id: int,
+        not_before: datetime,
+        outcome: str,
+        count: bool,
+        payload: dict[str, Any] | None = None,
     ) -> None:
         values: dict[str, object] = {
             "status": OutboxStatus.PENDING.value,
@@ -243,6 +248,8 @@ class OutboxRepository:
             "claimed_until": None,
             "outcome": outcome[:300] or None,
         }
+        if payload is not None:
+            values["payload"] = payload
         if not count:
             values["attempts"] = OutboxRow.attempts - 1
         await self.session.execute(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +14,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from urbanbell.bot.replies import Document, Picture
 from urbanbell.bot.telegram.adapter import CHANNEL, IMAGE_FILE, render
-from urbanbell.core.model import Delivery, Outcome
+from urbanbell.core.model import PARTS_SENT, Delivery, Outcome
 
 # Failures that happen once the request was sent: waiting for or reading the answer.
 AFTER_SENDING = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
@@ -38,21 +40,27 @@ class TelegramMessenger:
             for a in (reply.photo, reply.picture, reply.location, reply.document)
             if a is not None
         ]
+        steps: list[Callable[[], Awaitable[object]]] = []
+        for number, part in enumerate(parts, 1):
+            last = number == len(parts) and not attachments
+            markup = keyboard if last else None
+            steps.append(functools.partial(self._text, chat, part, markup))
+        for number, attachment in enumerate(attachments, 1):
+            markup = keyboard if number == len(attachments) else None
+            steps.append(functools.partial(self._attach, chat, attachment, markup))
+        sent = 0
         try:
-            for number, part in enumerate(parts, 1):
-                last = number == len(parts) and not attachments
-                await self.bot.send_message(
-                    chat,
-                    part,
-                    reply_markup=keyboard if last else None,
-                    allow_paid_broadcast=self.paid,
-                )
-            for number, attachment in enumerate(attachments, 1):
-                markup = keyboard if number == len(attachments) else None
-                await self._attach(chat, attachment, markup)
+            for step in steps[int(payload.get(PARTS_SENT, 0)) :]:  # those sent before: not again
+                await step()
+                sent += 1
         except TelegramError as error:
-            return outcome_of(error)
+            return replace(outcome_of(error), parts_sent=sent)
         return Delivery(Outcome.SENT)
+
+    async def _text(self, chat: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        await self.bot.send_message(
+            chat, text, reply_markup=markup, allow_paid_broadcast=self.paid
+        )
 
     async def _attach(
         self,

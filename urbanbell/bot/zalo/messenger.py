@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
 from urbanbell.bot.zalo.adapter import CHANNEL, render
 from urbanbell.bot.zalo.client import ZaloClient, ZaloError
-from urbanbell.core.model import Delivery, Outcome
+from urbanbell.core.model import PARTS_SENT, Delivery, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +38,26 @@ class ZaloMessenger:
                     file.get("filename"),
                     chat_id,
                 )
+        steps: list[Callable[[], Awaitable[None]]] = [
+            functools.partial(self.client.send_message, chat_id, part)
+            for part in outgoing.parts
+            if part
+        ]
+        if outgoing.photo is not None:
+            steps.append(functools.partial(self.client.send_photo, chat_id, outgoing.photo))
+        sent = 0
         try:
-            for part in outgoing.parts:
-                if part:
-                    await self.client.send_message(chat_id, part)
-            if outgoing.photo is not None:
-                await self.client.send_photo(chat_id, outgoing.photo)
+            for step in steps[int(payload.get(PARTS_SENT, 0)) :]:  # those sent before: not again
+                await step()
+                sent += 1
         except ZaloError as error:
-            return outcome_of(error)
+            return replace(outcome_of(error), parts_sent=sent)
         except httpx.HTTPError as error:
             reason = f"{type(error).__name__}: {error}"
             # Only a failure before the request reached Zalo is safe to repeat.
             may_have_arrived = isinstance(error, AFTER_SENDING)
-            return Delivery(Outcome.UNCERTAIN if may_have_arrived else Outcome.RETRY, reason)
+            outcome = Outcome.UNCERTAIN if may_have_arrived else Outcome.RETRY
+            return Delivery(outcome, reason, parts_sent=sent)
         return Delivery(Outcome.SENT)
 
 
