@@ -195,13 +195,12 @@ async def change_state(
         ):
             raise ReportNotFound()
         note = note or f"#{original.id}"
-    values: dict[str, object] = {"state": to, "due_at": None, "escalated_at": None}
+    due_at = report.resolve_by if to in OPEN else None
+    values: dict[str, object] = {"state": to, "due_at": due_at}
+    if due_at != report.due_at:
+        values["escalated_at"] = None  # a new target (or none): not escalated for it yet
     if report.acknowledged_at is None:
         values["acknowledged_at"] = now
-    if to in OPEN:
-        values["due_at"] = report.resolve_by
-        if report.due_at == report.resolve_by:
-            values.pop("escalated_at")  # the same target: escalated once is enough
     if to is ReportState.RESOLVED:
         values.update(resolved_at=now, feedback_reminded_at=None)
     if to is ReportState.DUPLICATE:

@@ -12,6 +12,7 @@ from urbanbell.core.report_export import ExportedEvent, ExportedReport
 from urbanbell.core.report_figures import ReportFacts
 from urbanbell.core.reports import Category, EventKind, ReportState
 from urbanbell.storage.models import AlleyRow, OfficerRow, ReportEventRow, ReportRow, ResidentRow
+from urbanbell.storage.repositories import _point
 
 FACT_COLUMNS = (
     ReportRow.ward_id,
@@ -94,11 +95,7 @@ class FiguresRepository:
                 anonymous=row.anonymous,
                 reporter_name=name,
                 reporter_phone=phone,
-                location=(
-                    (row.latitude, row.longitude)
-                    if row.latitude is not None and row.longitude is not None
-                    else None
-                ),
+                location=_point(row.latitude, row.longitude),
                 created_at=row.created_at,
                 acknowledge_by=row.acknowledge_by,
                 acknowledged_at=row.acknowledged_at,

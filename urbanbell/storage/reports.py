@@ -28,7 +28,7 @@ from urbanbell.storage.models import (
     ResidentRow,
     WardRow,
 )
-from urbanbell.storage.repositories import _alley, _ward
+from urbanbell.storage.repositories import _alley, _point, _ward
 
 AlleyWard = aliased(WardRow)
 
@@ -41,9 +41,6 @@ def _report(
     alley_ward: WardRow | None,
     photos: tuple[str, ...] = (),
 ) -> Report:
-    location = None
-    if row.latitude is not None and row.longitude is not None:
-        location = (row.latitude, row.longitude)
     return Report(
         id=row.id,
         ward=_ward(ward),
@@ -62,7 +59,7 @@ def _report(
         description=row.description,
         state=ReportState(row.state),
         anonymous=row.anonymous,
-        location=location,
+        location=_point(row.latitude, row.longitude),
         created_at=row.created_at,
         collection_at=row.collection_at,
         assigned_officer_id=row.assigned_officer_id,

@@ -46,11 +46,15 @@ def _ward(row: WardRow) -> Ward:
     return Ward(row.id, row.code, row.name, row.timezone, HolidayPolicy(row.holiday_policy))
 
 
+def _point(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
+    """A place on the map, when a row holds both of its halves."""
+    if latitude is None or longitude is None:
+        return None
+    return (latitude, longitude)
+
+
 def _alley(row: AlleyRow, ward: WardRow) -> Alley:
-    location = None
-    if row.latitude is not None and row.longitude is not None:
-        location = (row.latitude, row.longitude)
-    return Alley(row.id, row.code, row.name, _ward(ward), location)
+    return Alley(row.id, row.code, row.name, _ward(ward), _point(row.latitude, row.longitude))
 
 
 def _resident(row: ResidentRow) -> Resident:

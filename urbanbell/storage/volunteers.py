@@ -30,13 +30,10 @@ from urbanbell.storage.models import (
     VolunteerCallRow,
     WardRow,
 )
-from urbanbell.storage.repositories import Now, _ward
+from urbanbell.storage.repositories import Now, _point, _ward
 
 
 def _call(row: VolunteerCallRow, ward: WardRow) -> VolunteerCall:
-    location = None
-    if row.latitude is not None and row.longitude is not None:
-        location = (row.latitude, row.longitude)
     return VolunteerCall(
         id=row.id,
         ward=_ward(ward),
@@ -47,7 +44,7 @@ def _call(row: VolunteerCallRow, ward: WardRow) -> VolunteerCall:
         slots=row.slots,
         state=CallState(row.state),
         place=row.place,
-        location=location,
+        location=_point(row.latitude, row.longitude),
         signup_deadline=row.signup_deadline,
         bring=row.bring,
         organiser_id=row.organiser_id,

@@ -18,6 +18,7 @@ from urbanbell.bot.report_wording import (
 )
 from urbanbell.core import search, triage
 from urbanbell.core.errors import MoveNotAllowed, NotAllowed, ReasonRequired, ReportNotFound
+from urbanbell.core.indicators import triaged_wards
 from urbanbell.core.mobilisation import MAY_ORGANISE
 from urbanbell.core.model import Role
 from urbanbell.core.reports import MAY_TRIAGE, OPEN, Category, EventKind, InboxFilter, ReportState
@@ -225,7 +226,7 @@ async def link_officers(ctx: Context, event: Incoming) -> None:
 
 async def _page(ctx: Context, filters: InboxFilter, page: int) -> None:
     _ = ctx._
-    ward_ids = {o.ward.id for o in await ctx.officers() if o.role in MAY_TRIAGE}
+    ward_ids = [ward.id for ward in triaged_wards(await ctx.officers())]
     found, total = await ctx.uow.reports.inbox(ward_ids, filters, ctx.now, page * PAGE, PAGE)
     if not found:
         ctx.say(_("No open report matches.") if page == 0 else _("No more reports."))
