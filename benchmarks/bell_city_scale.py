@@ -33,8 +33,8 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from benchmarks.city import ZONE, add_city_options, make_city, schedules_and_followers
-from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.reminders import Crowded, Planned, crowded, plan, reminders_between
+from core.holidays import VietnamHolidays
+from core.reminders import Crowded, Planned, crowded, plan, reminders_between
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)

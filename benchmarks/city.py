@@ -8,8 +8,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, time
 
-from urbanbell.core.model import Alley, AlleySchedule, CollectionRule, HolidayPolicy, Ward
-from urbanbell.core.reminders import Follower
+from core.model import Alley, AlleySchedule, CollectionRule, HolidayPolicy, Ward
+from core.reminders import Follower
 
 ZONE = "Asia/Ho_Chi_Minh"
 EVERY_DAY = frozenset(range(7))

@@ -36,18 +36,18 @@ from telegram import Bot
 from telegram.error import RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.channels.telegram.adapter import CHANNEL
+from bot.channels.telegram.messenger import TelegramMessenger
+from bot.chat.replies import Reply
+from core.clock import SystemClock
+from core.model import NewMessage
+from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
+from scheduler.pacing import Pace, Pacer
+from storage import migrate
+from storage.database import create_engine, session_factory, write_lock_for
+from storage.models import OutboxRow
+from storage.uow import SqlUnitOfWork
 from tests.fakes.telegram import SENDING_METHODS, FakeTelegram
-from urbanbell.bot.replies import Reply
-from urbanbell.bot.telegram.adapter import CHANNEL
-from urbanbell.bot.telegram.messenger import TelegramMessenger
-from urbanbell.core.clock import SystemClock
-from urbanbell.core.model import NewMessage
-from urbanbell.scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
-from urbanbell.scheduler.pacing import Pace, Pacer
-from urbanbell.storage import migrate
-from urbanbell.storage.database import create_engine, session_factory, write_lock_for
-from urbanbell.storage.models import OutboxRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 PER_SECOND = 30.0
 PER_CHAT_PER_SECOND = 1.0

@@ -43,24 +43,24 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from benchmarks.city import ZONE, City, add_city_options, alley_code, chat_id, make_city, ward_code
-from tests.support import FixedClock
-from urbanbell.bot.bell import BellWording
-from urbanbell.bot.i18n import Catalogues
-from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.model import AlleySchedule
-from urbanbell.core.reminders import Follower, Reminder, crowded, plan, reminders_between
-from urbanbell.scheduler.planner import Planner
-from urbanbell.settings import LOCALES
-from urbanbell.storage import migrate
-from urbanbell.storage.database import create_engine, session_factory, write_lock_for
-from urbanbell.storage.models import (
+from bot.chat.i18n import Catalogues
+from bot.features.bell.wording import BellWording
+from core.holidays import VietnamHolidays
+from core.model import AlleySchedule
+from core.reminders import Follower, Reminder, crowded, plan, reminders_between
+from scheduler.planner import Planner
+from storage import migrate
+from storage.database import create_engine, session_factory, write_lock_for
+from storage.models import (
     AlleyRow,
     CollectionRuleRow,
     ResidentRow,
     SubscriptionRow,
     WardRow,
 )
-from urbanbell.storage.uow import SqlUnitOfWork
+from storage.uow import SqlUnitOfWork
+from tests.support import FixedClock
+from urbanbell.settings import LOCALES
 
 CHANNEL = "telegram"
 RATES = {CHANNEL: 30.0}

@@ -43,14 +43,14 @@ from sqlalchemy import Connection, Index, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from core.indicators import figures_for_wards
+from core.model import HolidayPolicy, Ward
+from core.reports import Category, InboxFilter, ReportState
+from storage import migrate
+from storage.database import create_engine, session_factory
+from storage.models import Base
+from storage.uow import SqlUnitOfWork
 from tests.support import FixedClock
-from urbanbell.core.indicators import figures_for_wards
-from urbanbell.core.model import HolidayPolicy, Ward
-from urbanbell.core.reports import Category, InboxFilter, ReportState
-from urbanbell.storage import migrate
-from urbanbell.storage.database import create_engine, session_factory
-from urbanbell.storage.models import Base
-from urbanbell.storage.uow import SqlUnitOfWork
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=ZONE)

@@ -15,10 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage import migrate
+from storage.database import create_engine, session_factory
+from storage.uow import SqlUnitOfWork
 from tests.support import FixedClock
-from urbanbell.storage import migrate
-from urbanbell.storage.database import create_engine, session_factory
-from urbanbell.storage.uow import SqlUnitOfWork
 
 POSTGRES_URL_VARIABLE = "URBANBELL_TEST_POSTGRES_URL"
 WARD_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import yaml
 
-from urbanbell.bootstrap import App, open_app
-from urbanbell.bot.bell import NoticeWording
-from urbanbell.bot.console import CHANNEL, ConsoleMessenger, chat
-from urbanbell.bot.events import Sender
-from urbanbell.core.errors import WardNotFound
-from urbanbell.core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
-from urbanbell.scheduler.dispatcher import Dispatcher, Route
-from urbanbell.scheduler.pacing import Pace, Pacer
+from bot.channels.console.terminal import CHANNEL, ConsoleMessenger, chat
+from bot.chat.events import Sender
+from bot.features.bell.wording import NoticeWording
+from core.errors import WardNotFound
+from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
+from scheduler.dispatcher import Dispatcher, Route
+from scheduler.pacing import Pace, Pacer
+from urbanbell.app import App, open_app
 from urbanbell.service import ServiceError, check_channels, serve
 from urbanbell.settings import LOCALES, Settings, SettingsError, bot_username, load_settings
 
@@ -145,7 +145,7 @@ async def _load_seed(app: App, text: str) -> SeedSummary:
 
 async def _posters(settings: Settings, args: argparse.Namespace) -> int:
     # Imported here: matplotlib takes a while to load, and only this command draws.
-    from urbanbell.bot.posters import ward_posters, write_poster
+    from bot.features.bell.posters import ward_posters, write_poster
 
     bot = args.bot or settings.telegram_bot_username
     if bot is None:
@@ -219,7 +219,7 @@ async def _chat(app: App, args: argparse.Namespace) -> None:
     scheduler.start()
     ringing = asyncio.create_task(dispatcher.run())
     try:
-        await chat(app.conversation, dispatcher, sender, greeting=greeting)
+        await chat(app.conversation, dispatcher.send_due, sender, greeting=greeting)
     finally:
         ringing.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -15,15 +15,15 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from urbanbell.bootstrap import App
-from urbanbell.bot.channels import Channel, ChannelError
-from urbanbell.bot.telegram.adapter import CHANNEL as TELEGRAM
-from urbanbell.bot.telegram.channel import TelegramChannel
-from urbanbell.bot.web_calendar import calendar_route
-from urbanbell.bot.zalo.adapter import CHANNEL as ZALO
-from urbanbell.bot.zalo.channel import ZaloChannel
-from urbanbell.scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
-from urbanbell.scheduler.pacing import Pace, Pacer
+from bot.channels.channel import Channel, ChannelError
+from bot.channels.telegram.adapter import CHANNEL as TELEGRAM
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.zalo.adapter import CHANNEL as ZALO
+from bot.channels.zalo.channel import ZaloChannel
+from bot.web.calendar import calendar_route
+from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
+from scheduler.pacing import Pace, Pacer
+from urbanbell.app import App
 from urbanbell.settings import Settings
 
 log = logging.getLogger(__name__)

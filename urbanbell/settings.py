@@ -10,12 +10,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.model import WEEKDAYS
-from urbanbell.core.reports import Category, ReportPolicy, Targets
-from urbanbell.core.working_time import WorkingHours, day_hours, parse_periods
+from core.holidays import VietnamHolidays
+from core.model import WEEKDAYS
+from core.reports import Category, ReportPolicy, Targets
+from core.working_time import WorkingHours, day_hours, parse_periods
+from locales import LANGUAGES
 
-LOCALES = ("vi", "en")
+LOCALES = LANGUAGES
 PREFIX = "URBANBELL_"
 # Telegram's rule for usernames; a bot's must end in "bot".
 # What both platforms accept as a webhook's secret token.

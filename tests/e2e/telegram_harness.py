@@ -9,10 +9,10 @@ from typing import Any
 
 import yaml
 
+from core.seeding import apply_seed, parse_seed
 from tests.fakes.telegram import FakeTelegram, Sent
-from urbanbell.bootstrap import App, open_app
+from urbanbell.app import App, open_app
 from urbanbell.cli import DEMO_SEED
-from urbanbell.core.seeding import apply_seed, parse_seed
 from urbanbell.service import serve
 from urbanbell.settings import Settings
 

@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.model import NewMessage
+from storage import migrate
+from storage.database import create_engine, session_factory
+from storage.models import OutboxRow
+from storage.uow import SqlUnitOfWork
 from tests.e2e.conftest import LAN, urbanbell
 from tests.fakes.telegram import FakeTelegram
 from tests.support import FixedClock
-from urbanbell.core.model import NewMessage
-from urbanbell.storage import migrate
-from urbanbell.storage.database import create_engine, session_factory
-from urbanbell.storage.models import OutboxRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 RESIDENTS = 150
 

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from storage.models import OutboxRow, ProcessedUpdateRow, ResidentRow, SubscriptionRow
+from storage.uow import SqlUnitOfWork
 from tests.e2e.conftest import LAN
 from tests.e2e.telegram_harness import bot_settings, buttons, running_bot
 from tests.fakes.telegram import FakeTelegram
-from urbanbell.storage.models import OutboxRow, ProcessedUpdateRow, ResidentRow, SubscriptionRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -9,13 +9,13 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.channels.telegram.adapter import TEXT_LIMIT
+from bot.channels.telegram.messenger import TelegramMessenger
+from bot.chat.plain import split_text
+from bot.chat.replies import Choice, Document, Reply
+from core.model import PARTS_SENT, Outcome
 from tests.e2e.conftest import LAN
 from tests.fakes.telegram import FakeTelegram
-from urbanbell.bot.plain import split_text
-from urbanbell.bot.replies import Choice, Document, Reply
-from urbanbell.bot.telegram.adapter import TEXT_LIMIT
-from urbanbell.bot.telegram.messenger import TelegramMessenger
-from urbanbell.core.model import PARTS_SENT, Outcome
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core.model import Role
+from storage.models import OutboxRow, ReportEventRow, ReportPhotoRow, ReportRow
+from storage.uow import SqlUnitOfWork
 from tests.e2e.conftest import LAN
 from tests.e2e.telegram_harness import bot_settings, buttons, running_bot
 from tests.fakes.telegram import MAX_TEXT, FakeTelegram, Sent
-from urbanbell.bootstrap import App
-from urbanbell.core.model import Role
-from urbanbell.storage.models import OutboxRow, ReportEventRow, ReportPhotoRow, ReportRow
-from urbanbell.storage.uow import SqlUnitOfWork
+from urbanbell.app import App
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

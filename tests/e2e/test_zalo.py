@@ -11,14 +11,14 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from core.model import NewMessage
+from storage.models import ProcessedUpdateRow, ResidentRow, SubscriptionRow
+from storage.uow import SqlUnitOfWork
 from tests.e2e.zalo_harness import BINH, LAN, running, zalo_settings
 from tests.fakes.zalo import FakeZalo
 from tests.support import FixedClock
-from urbanbell.bootstrap import App
-from urbanbell.core.model import NewMessage
+from urbanbell.app import App
 from urbanbell.service import ServiceError
-from urbanbell.storage.models import ProcessedUpdateRow, ResidentRow, SubscriptionRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 WARDS = "1. Phường Ninh Kiều\n2. Phường Sóc Trăng\n3. Phường Thuận Hưng"

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.messenger import ZaloMessenger
+from bot.chat.replies import Choice, Document, Reply
+from core.model import PARTS_SENT, Outcome
+from storage.models import OutboxRow, ResidentRow
+from storage.uow import SqlUnitOfWork
 from tests.e2e.test_telegram import eventually
 from tests.e2e.zalo_harness import LAN, running, zalo_settings
 from tests.fakes.zalo import FakeZalo
-from urbanbell.bot.replies import Choice, Document, Reply
-from urbanbell.bot.zalo.client import ZaloClient
-from urbanbell.bot.zalo.messenger import ZaloMessenger
-from urbanbell.core.model import PARTS_SENT, Outcome
-from urbanbell.storage.models import OutboxRow, ResidentRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ async def test_a_server_that_cannot_be_reached_is_safe_to_try_again() -> None:
 async def test_quota_exceeded_pauses_sending_then_it_goes_on(
     zalo: FakeZalo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("urbanbell.bot.zalo.messenger.QUOTA_WAIT", 1.0)
+    monkeypatch.setattr("bot.channels.zalo.messenger.QUOTA_WAIT", 1.0)
     zalo.fail_next("sendMessage", 429)
     async with running(zalo_settings(zalo, f"sqlite+aiosqlite:///{tmp_path / 'b.db'}")):
         zalo.send_text(LAN, "/help")

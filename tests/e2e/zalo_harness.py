@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from core.clock import Clock
 from tests.e2e.telegram_harness import seed_demo
 from tests.fakes.zalo import FakeZalo
-from urbanbell.bootstrap import App, open_app
-from urbanbell.core.clock import Clock
+from urbanbell.app import App, open_app
 from urbanbell.service import serve
 from urbanbell.settings import Settings
 

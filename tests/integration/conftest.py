@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from bot.chat.conversation import Conversation
+from bot.chat.events import Incoming, Kind, Sender
+from bot.chat.i18n import Catalogues
+from bot.chat.replies import Reply
+from core.ports import UnitOfWorkFactory
+from core.seeding import apply_seed, parse_seed
 from tests.support import FixedClock
-from urbanbell.bootstrap import build_conversation
-from urbanbell.bot.conversation import Conversation
-from urbanbell.bot.events import Incoming, Kind, Sender
-from urbanbell.bot.i18n import Catalogues
-from urbanbell.bot.replies import Reply
+from urbanbell.app import build_conversation
 from urbanbell.cli import DEMO_SEED
-from urbanbell.core.ports import UnitOfWorkFactory
-from urbanbell.core.seeding import apply_seed, parse_seed
 from urbanbell.settings import LOCALES, Settings
 
 

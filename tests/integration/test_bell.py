@@ -8,20 +8,20 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.chat.i18n import Catalogues
+from bot.features.bell.wording import BellWording, CrowdedWording
+from core import subscriptions
+from core.holidays import VietnamHolidays
+from core.ports import UnitOfWorkFactory
+from scheduler.dispatcher import Dispatcher, Route
+from scheduler.pacing import Pace, Pacer
+from scheduler.planner import Planner
+from storage.models import OutboxRow
+from storage.uow import SqlUnitOfWork
 from tests.integration.test_dispatcher import FakeMessenger
 from tests.support import FixedClock
 from tests.unit.test_pacing import FakeTime
-from urbanbell.bot.bell import BellWording, CrowdedWording
-from urbanbell.bot.i18n import Catalogues
-from urbanbell.core import subscriptions
-from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.ports import UnitOfWorkFactory
-from urbanbell.scheduler.dispatcher import Dispatcher, Route
-from urbanbell.scheduler.pacing import Pace, Pacer
-from urbanbell.scheduler.planner import Planner
 from urbanbell.settings import LOCALES
-from urbanbell.storage.models import OutboxRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY_MORNING = datetime(2026, 11, 30, 8, 0, tzinfo=VN)

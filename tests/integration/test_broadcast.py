@@ -9,18 +9,18 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 
+from bot.chat.i18n import Catalogues
+from bot.features.calls.wording import AnnouncementWording
+from core import announcements
+from core.announcements import PROGRESS_EVERY
+from core.model import Delivery, HolidayPolicy, Officer, Outcome, Role
+from scheduler.dispatcher import DispatchPolicy
+from storage.models import OutboxRow, ResidentRow, SubscriptionRow
+from storage.uow import SqlUnitOfWork
 from tests.conftest import UnitOfWorkFactory
 from tests.integration.test_dispatcher import dispatcher_for
 from tests.support import FixedClock
-from urbanbell.bot.i18n import Catalogues
-from urbanbell.bot.mobilisation_wording import AnnouncementWording
-from urbanbell.core import announcements
-from urbanbell.core.announcements import PROGRESS_EVERY
-from urbanbell.core.model import Delivery, HolidayPolicy, Officer, Outcome, Role
-from urbanbell.scheduler.dispatcher import DispatchPolicy
 from urbanbell.settings import LOCALES
-from urbanbell.storage.models import OutboxRow, ResidentRow, SubscriptionRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 RESIDENTS = 10_000
 BLOCKED = [f"r{n}" for n in range(0, RESIDENTS, 200)]  # 50 of them blocked the bot

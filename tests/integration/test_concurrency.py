@@ -7,10 +7,10 @@ import asyncio
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.model import Alley, DialogueState, HolidayPolicy
+from core.ports import Memory
+from storage.models import Base, DialogueStateRow, ResidentRow, SubscriptionRow
 from tests.conftest import UnitOfWorkFactory
-from urbanbell.core.model import Alley, DialogueState, HolidayPolicy
-from urbanbell.core.ports import Memory
-from urbanbell.storage.models import Base, DialogueStateRow, ResidentRow, SubscriptionRow
 
 WRITERS = 50
 

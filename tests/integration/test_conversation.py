@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.chat.conversation import Conversation, NotStored
+from core.ports import UnitOfWork, UnitOfWorkFactory
+from storage.models import OutboxRow
+from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import Person, converse
 from tests.support import FixedClock
-from urbanbell.bot.conversation import Conversation, NotStored
-from urbanbell.core.ports import UnitOfWork, UnitOfWorkFactory
-from urbanbell.storage.models import OutboxRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

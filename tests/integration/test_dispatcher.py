@@ -9,14 +9,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.model import PARTS_SENT, Delivery, NewMessage, Outcome
+from core.ports import UnitOfWorkFactory
+from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
+from scheduler.pacing import Pace, Pacer
+from storage.models import OutboxRow, ResidentRow
+from storage.uow import SqlUnitOfWork
 from tests.support import FixedClock
 from tests.unit.test_pacing import FakeTime
-from urbanbell.core.model import PARTS_SENT, Delivery, NewMessage, Outcome
-from urbanbell.core.ports import UnitOfWorkFactory
-from urbanbell.scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
-from urbanbell.scheduler.pacing import Pace, Pacer
-from urbanbell.storage.models import OutboxRow, ResidentRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 
 class FakeMessenger:

@@ -8,18 +8,18 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from bot.chat.conversation import Conversation
+from bot.chat.i18n import Catalogues
+from bot.chat.replies import Document
+from bot.features.reports.wording import CATEGORY_NAMES
+from core.ports import UnitOfWorkFactory
+from core.reports import Category
+from storage.models import ResidentRow
+from storage.uow import SqlUnitOfWork
 from tests.conftest import WARD_ZONE
 from tests.integration.conftest import Person
 from tests.support import FixedClock
-from urbanbell.bot.conversation import Conversation
-from urbanbell.bot.i18n import Catalogues
-from urbanbell.bot.replies import Document
-from urbanbell.bot.report_wording import CATEGORY_NAMES
-from urbanbell.core.ports import UnitOfWorkFactory
-from urbanbell.core.reports import Category
 from urbanbell.settings import LOCALES
-from urbanbell.storage.models import ResidentRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 OFFICER = "9001"  # Chị Lan, officer of Ninh Kiều in the demo seed
 OTHER_WARD = "9201"  # Anh Khoa, officer of Sóc Trăng

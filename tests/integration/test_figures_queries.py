@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import yaml
 
+from core.ports import UnitOfWorkFactory
+from core.reports import Category, EventKind, NewReport, ReportEvent, ReportState
+from core.seeding import apply_seed, parse_seed
 from tests.conftest import WARD_ZONE
 from urbanbell.cli import DEMO_SEED
-from urbanbell.core.ports import UnitOfWorkFactory
-from urbanbell.core.reports import Category, EventKind, NewReport, ReportEvent, ReportState
-from urbanbell.core.seeding import apply_seed, parse_seed
 
 NOVEMBER = (datetime(2026, 11, 1, tzinfo=WARD_ZONE), datetime(2026, 12, 1, tzinfo=WARD_ZONE))
 

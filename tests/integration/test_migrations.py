@@ -10,9 +10,9 @@ from alembic.script import Script, ScriptDirectory
 from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from urbanbell.storage import migrate
-from urbanbell.storage.database import create_engine
-from urbanbell.storage.models import Base
+from storage import migrate
+from storage.database import create_engine
+from storage.models import Base
 
 
 def _scripts() -> ScriptDirectory:

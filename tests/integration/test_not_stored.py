@@ -12,16 +12,16 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bot.channels.zalo import polling
+from bot.channels.zalo.inbox import Inbox
+from bot.channels.zalo.webhook import SECRET_HEADER, webhook_route
+from bot.chat.conversation import Conversation, NotStored
+from bot.chat.events import Incoming, Sender
+from core.ports import UnitOfWorkFactory
+from storage.database import create_engine, session_factory
+from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import converse
 from tests.support import FixedClock
-from urbanbell.bot.conversation import Conversation, NotStored
-from urbanbell.bot.events import Incoming, Sender
-from urbanbell.bot.zalo import polling
-from urbanbell.bot.zalo.inbox import Inbox
-from urbanbell.bot.zalo.webhook import SECRET_HEADER, webhook_route
-from urbanbell.core.ports import UnitOfWorkFactory
-from urbanbell.storage.database import create_engine, session_factory
-from urbanbell.storage.uow import SqlUnitOfWork
 
 SECRET = "s3cret-s3cret"
 UPDATE = {

@@ -8,20 +8,20 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlalchemy import select
 
+from bot.chat.conversation import Conversation
+from bot.chat.events import Incoming, Sender
+from bot.chat.i18n import Catalogues
+from bot.features.bell.wording import BellWording, NoticeWording
+from core.holidays import VietnamHolidays
+from core.ports import UnitOfWorkFactory
+from core.seeding import apply_seed, parse_seed
+from scheduler.planner import Planner
+from storage.models import CollectionExceptionRow, OutboxRow
+from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import Person, converse
 from tests.support import FixedClock
-from urbanbell.bot.bell import BellWording, NoticeWording
-from urbanbell.bot.conversation import Conversation
-from urbanbell.bot.events import Incoming, Sender
-from urbanbell.bot.i18n import Catalogues
 from urbanbell.cli import DEMO_SEED
-from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.ports import UnitOfWorkFactory
-from urbanbell.core.seeding import apply_seed, parse_seed
-from urbanbell.scheduler.planner import Planner
 from urbanbell.settings import LOCALES
-from urbanbell.storage.models import CollectionExceptionRow, OutboxRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CHI_LAN = "9001"  # officer of Ninh Kiều in the demo seed

@@ -16,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, StreamObject
 
-from urbanbell.bot.posters import deep_link
+from bot.features.bell.posters import deep_link
 from urbanbell.cli import DEMO_SEED
 
 NINH_KIEU = {

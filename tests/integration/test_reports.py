@@ -10,20 +10,20 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from bot.chat.conversation import Conversation
+from bot.chat.events import Incoming, Kind, Photo
+from core import triage
+from core.model import NewMessage, Role
+from core.ports import UnitOfWorkFactory
+from core.seeding import apply_seed, parse_seed
+from storage import migrate
+from storage.database import create_engine, session_factory, write_lock_for
+from storage.models import OutboxRow, ReportEventRow, ReportRow
+from storage.uow import SqlUnitOfWork
 from tests.conftest import WARD_ZONE
 from tests.integration.conftest import Person, converse
 from tests.support import FixedClock
-from urbanbell.bot.conversation import Conversation
-from urbanbell.bot.events import Incoming, Kind, Photo
 from urbanbell.cli import DEMO_SEED
-from urbanbell.core import triage
-from urbanbell.core.model import NewMessage, Role
-from urbanbell.core.ports import UnitOfWorkFactory
-from urbanbell.core.seeding import apply_seed, parse_seed
-from urbanbell.storage import migrate
-from urbanbell.storage.database import create_engine, session_factory, write_lock_for
-from urbanbell.storage.models import OutboxRow, ReportEventRow, ReportRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 OFFICER = "9001"  # Chị Lan, officer of Ninh Kiều in the demo seed
 ADMIN = "9002"  # Anh Tuấn, admin of Ninh Kiều

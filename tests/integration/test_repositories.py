@@ -8,9 +8,7 @@ import pytest
 from sqlalchemy import DateTime, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from tests.conftest import UnitOfWorkFactory
-from tests.support import FixedClock
-from urbanbell.core.model import (
+from core.model import (
     Alley,
     CollectionException,
     CollectionRule,
@@ -20,8 +18,10 @@ from urbanbell.core.model import (
     Role,
     Ward,
 )
-from urbanbell.core.ports import Memory
-from urbanbell.storage.models import CollectionRuleRow, ResidentRow
+from core.ports import Memory
+from storage.models import CollectionRuleRow, ResidentRow
+from tests.conftest import UnitOfWorkFactory
+from tests.support import FixedClock
 
 ZONE = "Asia/Ho_Chi_Minh"
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)

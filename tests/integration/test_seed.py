@@ -17,9 +17,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import UnitOfWorkFactory
-from tests.support import FixedClock
-from urbanbell.core.model import (
+from core.model import (
     CollectionException,
     CollectionRule,
     ExceptionAction,
@@ -28,11 +26,13 @@ from urbanbell.core.model import (
     Role,
     Ward,
 )
-from urbanbell.core.seeding import SeedError, SeedFile, SeedSummary, apply_seed, parse_seed
-from urbanbell.storage.database import session_factory
-from urbanbell.storage.models import AlleyRow, Base, OfficerRow, WardRow
-from urbanbell.storage.repositories import OfficerRepository
-from urbanbell.storage.uow import SqlUnitOfWork
+from core.seeding import SeedError, SeedFile, SeedSummary, apply_seed, parse_seed
+from storage.database import session_factory
+from storage.models import AlleyRow, Base, OfficerRow, WardRow
+from storage.repositories import OfficerRepository
+from storage.uow import SqlUnitOfWork
+from tests.conftest import UnitOfWorkFactory
+from tests.support import FixedClock
 
 ZONE = "Asia/Ho_Chi_Minh"
 DEMO_TEXT = (files("urbanbell") / "demo" / "seed.yaml").read_text(encoding="utf-8")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.chat.conversation import Conversation
+from core.ports import UnitOfWorkFactory
 from tests.integration.conftest import Person
 from tests.integration.test_conversation import subscriptions_of
-from urbanbell.bot.conversation import Conversation
-from urbanbell.core.ports import UnitOfWorkFactory
 
 
 async def test_a_newcomers_first_words_are_answered_with_a_request_for_the_code(

@@ -7,16 +7,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from bot.chat.conversation import Conversation
+from bot.chat.i18n import Catalogues
+from bot.features.calls.wording import AnnouncementWording
+from core import announcements
+from core.ports import UnitOfWorkFactory
+from storage.models import OutboxRow, SignupRow, VolunteerCallRow
+from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import Person
 from tests.support import FixedClock
-from urbanbell.bot.conversation import Conversation
-from urbanbell.bot.i18n import Catalogues
-from urbanbell.bot.mobilisation_wording import AnnouncementWording
-from urbanbell.core import announcements
-from urbanbell.core.ports import UnitOfWorkFactory
 from urbanbell.settings import LOCALES
-from urbanbell.storage.models import OutboxRow, SignupRow, VolunteerCallRow
-from urbanbell.storage.uow import SqlUnitOfWork
 
 CHI_HOA = "9101"  # organiser of Thuận Hưng in the demo seed
 CHI_LAN = "9001"  # officer of Ninh Kiều

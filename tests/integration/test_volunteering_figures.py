@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.chat.conversation import Conversation
+from core import volunteers
+from core.mobilisation import Attendance, CallDraft, CallKind, Measure
+from core.ports import UnitOfWorkFactory
 from tests.conftest import WARD_ZONE
 from tests.integration.conftest import Person
 from tests.integration.test_volunteers import NOTICES
 from tests.support import FixedClock
-from urbanbell.bot.conversation import Conversation
-from urbanbell.core import volunteers
-from urbanbell.core.mobilisation import Attendance, CallDraft, CallKind, Measure
-from urbanbell.core.ports import UnitOfWorkFactory
 
 ADMIN = "9002"  # Anh Tuấn, admin of Ninh Kiều in the demo seed: may call volunteers
 STARTS = datetime(2026, 11, 30, 14, 0, tzinfo=WARD_ZONE)

@@ -12,10 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import WARD_ZONE, UnitOfWorkFactory
-from tests.support import FixedClock
-from urbanbell.core import volunteers
-from urbanbell.core.errors import (
+from core import volunteers
+from core.errors import (
     CallNotFound,
     CallNotOver,
     InvalidCall,
@@ -23,7 +21,7 @@ from urbanbell.core.errors import (
     NotSignedUp,
     SignupsClosed,
 )
-from urbanbell.core.mobilisation import (
+from core.mobilisation import (
     Attendance,
     CallDraft,
     CallKind,
@@ -34,9 +32,11 @@ from urbanbell.core.mobilisation import (
     SignupStatus,
     VolunteerCall,
 )
-from urbanbell.core.model import HolidayPolicy, Officer, Role, Ward
-from urbanbell.storage.models import OutboxRow
-from urbanbell.storage.uow import SqlUnitOfWork
+from core.model import HolidayPolicy, Officer, Role, Ward
+from storage.models import OutboxRow
+from storage.uow import SqlUnitOfWork
+from tests.conftest import WARD_ZONE, UnitOfWorkFactory
+from tests.support import FixedClock
 
 STARTS = datetime(2026, 12, 5, 7, 0, tzinfo=WARD_ZONE)  # a Saturday morning
 

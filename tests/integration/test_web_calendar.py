@@ -12,12 +12,12 @@ import yaml
 from icalendar import Calendar
 from starlette.applications import Starlette
 
+from bot.web.calendar import calendar_route
+from core.holidays import VietnamHolidays
+from core.ports import UnitOfWorkFactory
+from core.seeding import apply_seed, parse_seed
 from tests.support import FixedClock
-from urbanbell.bot.web_calendar import calendar_route
 from urbanbell.cli import DEMO_SEED
-from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.ports import UnitOfWorkFactory
-from urbanbell.core.seeding import apply_seed, parse_seed
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -12,16 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support import FakeHolidays
-from urbanbell.core.calendar import (
+from core.calendar import (
     Change,
     Collection,
     collections_between,
     next_collections,
     occurrences,
 )
-from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.model import (
+from core.holidays import VietnamHolidays
+from core.model import (
     WEEKDAYS,
     Alley,
     AlleySchedule,
@@ -31,6 +30,7 @@ from urbanbell.core.model import (
     HolidayPolicy,
     Ward,
 )
+from tests.support import FakeHolidays
 
 WARD_ZONE = "Asia/Ho_Chi_Minh"
 TZ = ZoneInfo(WARD_ZONE)

@@ -9,7 +9,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.font_manager import FontProperties
 
-from urbanbell.bot.charts import PairChart, draw, png
+from bot.features.figures.charts import PairChart, draw, png
 
 TEX_FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "cmr10.ttf"  # no Vietnamese
 

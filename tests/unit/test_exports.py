@@ -6,12 +6,12 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from urbanbell.bot.exports import reports_csv
-from urbanbell.core.indicators import Export
-from urbanbell.core.model import HolidayPolicy, Ward
-from urbanbell.core.report_export import ExportedReport
-from urbanbell.core.report_figures import Period, PeriodKind
-from urbanbell.core.reports import Category, ReportState
+from bot.features.figures.exports import reports_csv
+from core.indicators import Export
+from core.model import HolidayPolicy, Ward
+from core.report_export import ExportedReport
+from core.report_figures import Period, PeriodKind
+from core.reports import Category, ReportState
 
 WARD = Ward(1, "ninh-kieu", "Phường Ninh Kiều", "Asia/Ho_Chi_Minh", HolidayPolicy.SKIP)
 FILED = datetime(2026, 11, 5, 2, 0, tzinfo=UTC)

@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from tests.support import FakeHolidays
-from urbanbell.bot.ics import alley_calendar, collection_uid, collections_ahead
-from urbanbell.core.model import (
+from bot.features.bell.ics import alley_calendar, collection_uid, collections_ahead
+from core.model import (
     Alley,
     AlleySchedule,
     CollectionException,
@@ -18,6 +17,7 @@ from urbanbell.core.model import (
     HolidayPolicy,
     Ward,
 )
+from tests.support import FakeHolidays
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=VN)

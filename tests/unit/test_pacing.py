@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from urbanbell.scheduler.pacing import Pace, Pacer
+from scheduler.pacing import Pace, Pacer
 
 
 class FakeTime:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.model import Alley, AlleySchedule, CollectionRule, HolidayPolicy, Ward
+from core.reminders import Follower, Reminder, crowded, plan, reminders_between
 from tests.support import FakeHolidays
-from urbanbell.core.model import Alley, AlleySchedule, CollectionRule, HolidayPolicy, Ward
-from urbanbell.core.reminders import Follower, Reminder, crowded, plan, reminders_between
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 WARD = Ward(1, "ninh-kieu", "Phường Ninh Kiều", "Asia/Ho_Chi_Minh", HolidayPolicy.SKIP)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from urbanbell.core.model import Alley, HolidayPolicy, Ward
-from urbanbell.core.report_figures import (
+from core.model import Alley, HolidayPolicy, Ward
+from core.report_figures import (
     BadPeriod,
     Figures,
     Period,
@@ -19,7 +19,7 @@ from urbanbell.core.report_figures import (
     period_of,
     ward_figures_of,
 )
-from urbanbell.core.reports import Category, ReportState
+from core.reports import Category, ReportState
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOVEMBER = Period(

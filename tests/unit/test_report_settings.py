@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from urbanbell.core.reports import Category
+from core.reports import Category
 from urbanbell.settings import SettingsError, load_settings
 
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from urbanbell.core.reports import CLOSING, OPEN, ReportState, officer_may_move
+from core.reports import CLOSING, OPEN, ReportState, officer_may_move
 
 S = ReportState
 ALLOWED = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from urbanbell.core.search import fold, score, words
+from core.search import fold, score, words
 
 HEM_51 = fold("Hẻm 51 Đường 3 Tháng 2")
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from urbanbell.bot.events import Kind
-from urbanbell.bot.telegram.adapter import IMAGE_FILE, to_incoming
+from bot.channels.telegram.adapter import IMAGE_FILE, to_incoming
+from bot.chat.events import Kind
 
 
 def _update(**message: Any) -> Update:

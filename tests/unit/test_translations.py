@@ -16,11 +16,13 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
-import urbanbell
-from urbanbell.bot.i18n import DOMAIN, LOCALES_DIR, Catalogues
-from urbanbell.settings import LOCALES
+from bot.chat.i18n import DOMAIN, Catalogues
+from locales import DIRECTORY as LOCALES_DIR
+from locales import LANGUAGES as LOCALES
 
-PACKAGE = Path(urbanbell.__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[2]
+# The packages whose strings residents and officers read.
+PACKAGES = ("bot", "core", "urbanbell")
 # As `pybabel extract -k _ -k N_ -k ngettext:1,2`; `ctx._(...)` is found as `_`, and so on.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_": None, "N_": None, "ngettext": (1, 2)}
 
@@ -36,11 +38,13 @@ class CodeMessage:
 @cache
 def code_messages() -> Mapping[Key, CodeMessage]:
     found: dict[Key, CodeMessage] = {}
-    for filename, lineno, message, _comments, context in extract_from_dir(
-        PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS
-    ):
-        singular = message if isinstance(message, str) else message[0]
-        found.setdefault((singular, context), CodeMessage(message, f"{filename}:{lineno}"))
+    for package in PACKAGES:
+        for filename, lineno, message, _comments, context in extract_from_dir(
+            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
+        ):
+            singular = message if isinstance(message, str) else message[0]
+            where = f"{package}/{filename}:{lineno}"
+            found.setdefault((singular, context), CodeMessage(message, where))
     return found
 
 

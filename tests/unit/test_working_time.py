@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.holidays import VietnamHolidays
+from core.working_time import WorkingHours, day_hours, parse_periods
 from tests.support import FakeHolidays
-from urbanbell.core.holidays import VietnamHolidays
-from urbanbell.core.working_time import WorkingHours, day_hours, parse_periods
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PERIODS = parse_periods("07:30-11:30,13:30-17:30")

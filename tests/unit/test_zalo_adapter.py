@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from urbanbell.bot.events import Kind
-from urbanbell.bot.replies import Choice, Reply
-from urbanbell.bot.zalo.adapter import TEXT_LIMIT, render, to_incoming, unwrap
-from urbanbell.bot.zalo.client import ZaloError
-from urbanbell.bot.zalo.messenger import outcome_of
-from urbanbell.core.model import Outcome
+from bot.channels.zalo.adapter import TEXT_LIMIT, render, to_incoming, unwrap
+from bot.channels.zalo.client import ZaloError
+from bot.channels.zalo.messenger import outcome_of
+from bot.chat.events import Kind
+from bot.chat.replies import Choice, Reply
+from core.model import Outcome
 
 
 def update(event_name: str, **content: Any) -> dict[str, Any]:

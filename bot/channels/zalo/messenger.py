@@ -1,0 +1,81 @@
+"""Delivering outbox messages on Zalo, each error mapped to the same outcomes as Telegram's."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import httpx
+
+from bot.channels.zalo.adapter import CHANNEL, render
+from bot.channels.zalo.client import ZaloClient, ZaloError
+from core.model import PARTS_SENT, Delivery, Outcome
+
+log = logging.getLogger(__name__)
+
+# Failures once the request was sent: waiting for or reading the answer.
+AFTER_SENDING = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
+# Zalo publishes no retry_after; after "too many requests" the whole bot waits this long.
+QUOTA_WAIT = 30.0
+LEFT_OUT = ("document", "picture")  # files: the Zalo Bot Platform sends photos by URL only
+
+
+class ZaloMessenger:
+    channel = CHANNEL
+
+    def __init__(self, client: ZaloClient) -> None:
+        self.client = client
+
+    async def deliver(self, chat_id: str, payload: Mapping[str, Any]) -> Delivery:
+        outgoing = render(payload)
+        for kind in LEFT_OUT:
+            if isinstance(file := payload.get(kind), Mapping):
+                log.info(
+                    "Zalo carries no files: %s went to %s without it",
+                    file.get("filename"),
+                    chat_id,
+                )
+        steps: list[Callable[[], Awaitable[None]]] = [
+            functools.partial(self.client.send_message, chat_id, part)
+            for part in outgoing.parts
+            if part
+        ]
+        if outgoing.photo is not None:
+            steps.append(functools.partial(self.client.send_photo, chat_id, outgoing.photo))
+        sent = 0
+        try:
+            for step in steps[int(payload.get(PARTS_SENT, 0)) :]:  # those sent before: not again
+                await step()
+                sent += 1
+        except ZaloError as error:
+            return replace(outcome_of(error), parts_sent=sent)
+        except httpx.HTTPError as error:
+            reason = f"{type(error).__name__}: {error}"
+            # Only a failure before the request reached Zalo is safe to repeat.
+            may_have_arrived = isinstance(error, AFTER_SENDING)
+            outcome = Outcome.UNCERTAIN if may_have_arrived else Outcome.RETRY
+            return Delivery(outcome, reason, parts_sent=sent)
+        return Delivery(Outcome.SENT)
+
+
+def outcome_of(error: ZaloError) -> Delivery:
+    """What a Zalo error means for the message: wait, stop, retry, or give up."""
+    reason = f"Zalo {error.code}: {error.description}"
+    match error.code:
+        case 429:
+            return Delivery(Outcome.RETRY_AFTER, reason, QUOTA_WAIT)
+        case 403 if error.from_zalo:
+            # The person blocked the bot or may no longer be written to.
+            return Delivery(Outcome.BLOCKED, reason)
+        case 400 | 404 if error.from_zalo and "not found" in error.description.lower():
+            return Delivery(Outcome.BLOCKED, reason)
+        case 500 | 502 | 503:
+            return Delivery(Outcome.RETRY, reason)
+        case 408 | 504:
+            # Zalo gave up waiting on itself: the message may have gone.
+            return Delivery(Outcome.UNCERTAIN, reason)
+        case _:
+            return Delivery(Outcome.FAILED, reason)

@@ -1,0 +1,42 @@
+"""The webhook: Zalo posts updates here, each checked for the shared secret."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Mapping
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.channels.zalo.adapter import unwrap
+from bot.channels.zalo.inbox import Inbox
+from bot.chat.conversation import NotStored
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+
+
+def webhook_route(path: str, inbox: Inbox, secret: str) -> Route:
+    """A route that handles an update before answering, so that a crash leaves it unconfirmed."""
+
+    async def receive(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("Zalo webhook request without the right secret from %s", request.client)
+            return Response(status_code=403)
+        try:
+            body = await request.json()
+        except ValueError:
+            return Response(status_code=400)
+        if not isinstance(body, Mapping):
+            return Response(status_code=400)
+        try:
+            await inbox.handle(unwrap(body))
+        except NotStored:
+            return Response(status_code=503)  # not kept: Zalo should deliver it again
+        return Response(status_code=200)
+
+    return Route(path, receive, methods=["POST"])

@@ -1,0 +1,134 @@
+"""One incoming event in, the replies out: one transaction, dialogue state kept in between."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from bot.chat.context import Context
+from bot.chat.events import Incoming, Kind
+from bot.chat.i18n import Catalogues
+from bot.chat.plain import parse_number
+from bot.chat.replies import Choice, Reply
+from bot.chat.router import Router
+from core.clock import Clock
+from core.holidays import VietnamHolidays
+from core.model import NewMessage
+from core.ports import Memory, UnitOfWork, UnitOfWorkFactory
+from core.triage import Triage
+
+log = logging.getLogger(__name__)
+
+
+class NotStored(Exception):
+    """Nothing of the event could be stored, not even an apology (the database is down):
+    a channel that can have the update delivered again should."""
+
+
+class Conversation:
+    def __init__(
+        self,
+        router: Router,
+        uow_factory: UnitOfWorkFactory,
+        catalogues: Catalogues,
+        clock: Clock,
+        holidays: VietnamHolidays,
+        default_locale: str,
+        default_lead: int,
+        triage: Triage,
+    ) -> None:
+        self.router = router
+        self.uow_factory = uow_factory
+        self.catalogues = catalogues
+        self.clock = clock
+        self.holidays = holidays
+        self.default_locale = default_locale
+        self.default_lead = default_lead
+        self.triage = triage
+
+    async def handle(self, event: Incoming) -> list[Reply]:
+        """Answer the event. The resident's state and the answer's effects are saved together,
+        so a crash leaves either both or neither; when nothing at all can be saved, raise
+        `NotStored`."""
+        sender = event.sender
+        try:
+            async with self.uow_factory() as uow:
+                if event.key is not None and not await uow.inbox.first_time(
+                    sender.channel, event.key
+                ):
+                    return []
+                resident = await uow.residents.seen(
+                    sender.channel, sender.id, sender.display_name, sender.language
+                )
+                memory = await uow.dialogues.recall(resident.id)
+                language = self.catalogues.pick(
+                    resident.language, resident.platform_language, self.default_locale
+                )
+                ctx = Context(
+                    uow=uow,
+                    resident=resident,
+                    catalogues=self.catalogues,
+                    language=language,
+                    now=self.clock.now(),
+                    holidays=self.holidays,
+                    default_lead=self.default_lead,
+                    default_language=self.default_locale,
+                    triage=self.triage,
+                    dialogue=memory.dialogue,
+                    features=self.router.features,
+                    offered=await self._offered(uow, event),
+                )
+                if not self.router.takes_numbers(ctx.dialogue):
+                    event = _digit_as_choice(event, ctx.offered)
+                await self.router.dispatch(ctx, event)
+                await uow.dialogues.remember(resident.id, Memory(ctx.dialogue))
+                for reply in ctx.replies:
+                    await uow.outbox.add(self._answer(event, resident.id, reply))
+                await uow.commit()
+                return ctx.replies
+        except Exception:
+            log.exception("could not answer %s from %s:%s", event.kind, sender.channel, sender.id)
+        return await self._apologise(event)
+
+    @staticmethod
+    async def _offered(uow: UnitOfWork, event: Incoming) -> tuple[Choice, ...]:
+        """The options typed text may answer: those of the chat's latest message. Only text
+        can answer them, so nothing else pays for looking."""
+        if event.kind is not Kind.TEXT:
+            return ()
+        found = await uow.outbox.last_choices(event.sender.channel, event.reply_to)
+        return tuple(Choice(label, data) for label, data in found)
+
+    async def _apologise(self, event: Incoming) -> list[Reply]:
+        """Tell the resident something broke; if even that cannot be queued, give up quietly."""
+        language = self.catalogues.pick(None, event.sender.language, self.default_locale)
+        _ = self.catalogues.get(language).gettext
+        sorry = Reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
+        try:
+            async with self.uow_factory() as uow:
+                await uow.outbox.add(self._answer(event, None, sorry))
+                await uow.commit()
+        except Exception as error:
+            log.exception("could not queue an apology to %s", event.reply_to)
+            raise NotStored() from error
+        return [sorry]
+
+    @staticmethod
+    def _answer(event: Incoming, resident_id: int | None, reply: Reply) -> NewMessage:
+        return NewMessage(
+            kind="reply",
+            channel=event.sender.channel,
+            chat_id=event.reply_to,
+            payload=reply.to_payload(),
+            resident_id=resident_id,
+        )
+
+
+def _digit_as_choice(event: Incoming, offered: tuple[Choice, ...]) -> Incoming:
+    """A number typed in answer to numbered options presses that option."""
+    picked = parse_number(event.text) if event.kind is Kind.TEXT and offered else None
+    if picked is not None:
+        index = picked - 1
+        if 0 <= index < len(offered):
+            return replace(event, kind=Kind.CHOICE, choice=offered[index].data, text="")
+    return event

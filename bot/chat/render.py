@@ -1,0 +1,78 @@
+"""Words for dates, times and the core's values, in the resident's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date
+
+from bot.chat.context import Context
+from bot.chat.i18n import N_
+from bot.chat.replies import Choice
+from core.calendar import Change, Collection
+from core.model import LEAD_TIMES, Alley, Role
+
+ROLE_NAMES = {
+    Role.OFFICER: N_("officer"),
+    Role.ORGANISER: N_("organiser"),
+    Role.ADMIN: N_("admin"),
+}
+
+
+def hhmm(at: datetime) -> str:
+    """A collection time as the bell says it: 24-hour, ward time."""
+    return at.strftime("%H:%M")
+
+
+def day(ctx: Context, on: date) -> str:
+    """A day as residents say it, in their language: "Thứ Hai 30/11", "Monday 30/11"."""
+    return day_name(on, ctx.language)
+
+
+def day_name(on: date, language: str) -> str:
+    text: str = format_date(on, "EEEE dd/MM", locale=language)
+    return text[:1].upper() + text[1:]
+
+
+def alley_name(alley: Alley) -> str:
+    return f"{alley.name} ({alley.ward.name})"
+
+
+def next_collection(ctx: Context, collection: Collection | None) -> str:
+    _ = ctx._
+    if collection is None:
+        return _("No collection is planned for this alley yet.")
+    return _("Next collection: {day} at {time}.").format(
+        day=day(ctx, collection.at.date()), time=hhmm(collection.at)
+    )
+
+
+def collection_line(ctx: Context, collection: Collection) -> str:
+    """One line of /schedule, saying why a collection moved or will not happen."""
+    _ = ctx._
+    when, time = day(ctx, collection.at.date()), hhmm(collection.at)
+    regular = collection.regular_day or collection.at.date()
+    holiday = ctx.holidays.name(regular, ctx.language) or ""
+    match collection.change:
+        case Change.MOVED:
+            return _("{day} at {time} (moved from {regular})").format(
+                day=when, time=time, regular=day(ctx, regular)
+            )
+        case Change.SHIFTED:
+            return _("{day} at {time} (moved from {regular}: {holiday})").format(
+                day=when, time=time, regular=day(ctx, regular), holiday=holiday
+            )
+        case Change.SKIPPED:
+            return _("{day}: no collection (cancelled by the ward)").format(day=when)
+        case Change.HOLIDAY:
+            return _("{day}: no collection ({holiday})").format(day=when, holiday=holiday)
+        case _:
+            return _("{day} at {time}").format(day=when, time=time)
+
+
+def lead_choices(ctx: Context, subscription_id: int) -> list[Choice]:
+    _ = ctx._
+    return [
+        Choice(_("{minutes} min").format(minutes=m), f"lead:{subscription_id}:{m}")
+        for m in LEAD_TIMES
+    ]

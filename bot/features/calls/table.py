@@ -1,0 +1,85 @@
+"""Volunteer calls' commands, buttons and steps: residents volunteer, organisers call."""
+
+from bot.chat.i18n import N_
+from bot.chat.table import Button, Command, Feature, Step
+from bot.features.calls import from_report, organise, volunteer
+from core.mobilisation import MAY_ORGANISE
+
+FEATURE = Feature(
+    commands=(
+        Command(
+            "volunteer",
+            volunteer.volunteer,
+            N_("volunteer calls near you; offer your help"),
+            alias="tinhnguyen",
+        ),
+        Command(
+            "newcall",
+            organise.new_call,
+            N_("call for volunteers"),
+            alias="keugoimoi",
+            roles=MAY_ORGANISE,
+        ),
+        Command(
+            "calls",
+            organise.list_calls,
+            N_("your volunteer calls and who signed up"),
+            alias="keugoi",
+            roles=MAY_ORGANISE,
+        ),
+        Command(
+            "offers",
+            organise.find_offers,
+            N_("residents' offers of help"),
+            alias="giupdo",
+            roles=MAY_ORGANISE,
+        ),
+    ),
+    buttons=(
+        Button("vc", volunteer.show_call),
+        Button("join", volunteer.join_call),
+        Button("decline", volunteer.decline_call),
+        Button("leave", volunteer.leave_call),
+        Button("vics", volunteer.send_calendar),
+        Button("vo", volunteer.ask_offer_kind),
+        Button("vok", volunteer.pick_offer_kind),
+        Button("vow", volunteer.pick_offer_ward),
+        Button("voa", volunteer.any_time),
+        Button("vom", volunteer.my_offers),
+        Button("vox", volunteer.withdraw_offer),
+        Button("ncw", organise.pick_ward),
+        Button("nck", organise.pick_kind),
+        Button("ncdl", organise.no_deadline),
+        Button("ncbring", organise.nothing_to_bring),
+        Button("nca", organise.pick_alleys),
+        Button("ncsend", organise.send_call),
+        Button("cl", organise.show_call),
+        Button("clmsg", organise.ask_note),
+        Button("cloff", organise.offers_for_call),
+        Button("clend", organise.ask_attendance),
+        Button("clc", organise.toggle_came),
+        Button("clcd", organise.attendance_done),
+        Button("clh", organise.hours_choice),
+        Button("clm", organise.skip_measure),
+        Button("clok", organise.close_confirmed),
+        Button("clinv", organise.invite),
+        Button("ofw", organise.offers_in_ward),
+        Button("ofk", organise.list_offers),
+        Button("ofinv", organise.pick_call_for_offer),
+        Button("newcall", from_report.call_for_report),
+        Button("callresolve", from_report.resolve_report),
+    ),
+    steps=(
+        Step(volunteer.OFFER, "description", volunteer.description_typed),
+        Step(volunteer.OFFER, "available", volunteer.available_typed),
+        Step(organise.NEWCALL, "title", organise.title_typed),
+        Step(organise.NEWCALL, "when", organise.when_typed),
+        Step(organise.NEWCALL, "where", organise.where_given, organise.WHERE_KINDS),
+        Step(organise.NEWCALL, "slots", organise.slots_typed, numbers=True),
+        Step(organise.NEWCALL, "deadline", organise.deadline_typed),
+        Step(organise.NEWCALL, "bring", organise.bring_typed),
+        Step(organise.NOTE, "text", organise.note_typed),
+        Step(organise.CLOSE, "hours", organise.hours_typed, numbers=True),
+        Step(organise.CLOSE, "measure", organise.measure_typed, numbers=True),
+    ),
+)

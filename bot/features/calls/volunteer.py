@@ -1,0 +1,336 @@
+"""Residents volunteer: /volunteer lists open calls near them; they join, say they cannot,
+give up a place, get the event for their calendar, and offer what they can give."""
+
+from __future__ import annotations
+
+from bot.chat.context import Context
+from bot.chat.events import Incoming
+from bot.chat.plain import is_number
+from bot.chat.replies import Choice
+from bot.features.calls.wording import (
+    OFFER_NAMES,
+    CallWording,
+    call_card,
+    call_document,
+    join_choices,
+    leave_choice,
+    when,
+)
+from bot.features.general.handlers import out_of_date
+from core import volunteers
+from core.errors import (
+    CallNotFound,
+    InvalidCall,
+    NotSignedUp,
+    OfferNotFound,
+    SignupsClosed,
+)
+from core.mobilisation import MAX_TEXT, OfferKind, SignupStatus, VolunteerCall
+
+OFFER = "offer"
+ANY_TIME = "any"
+
+
+async def volunteer(ctx: Context, event: Incoming) -> None:
+    """List the calls taking sign-ups near the resident, and ways to offer help."""
+    _ = ctx._
+    calls = await volunteers.open_calls_near(ctx.uow, ctx.resident.id, ctx.now)
+    choices = [Choice(f"{c.title} · {when(c, ctx.language)}"[:60], f"vc:{c.id}") for c in calls]
+    choices.append(Choice(_("Offer help"), "vo"))
+    if await ctx.uow.volunteers.offers_of(ctx.resident.id):
+        choices.append(Choice(_("My offers"), "vom"))
+    if calls:
+        text = _("Volunteer calls near you; pick one to see it and join:")
+    else:
+        text = _("No volunteer call near you takes sign-ups now. You can offer help instead:")
+    ctx.say(text, choices)
+
+
+async def show_call(ctx: Context, args: list[str]) -> None:
+    """One call as residents see it, with the places left and the resident's own answer."""
+    _ = ctx._
+    if len(args) != 1 or not is_number(args[0]):
+        await out_of_date(ctx, args)
+        return
+    try:
+        call, left = await volunteers.call_for_resident(ctx.uow, int(args[0]))
+    except CallNotFound:
+        await out_of_date(ctx, args)
+        return
+    status = await volunteers.status_of(ctx.uow, ctx.resident.id, call.id)
+    text = call_card(_, call, ctx.language, left)
+    choices: list[Choice] = []
+    if status is SignupStatus.JOINED:
+        text += "\n\n" + _("You have a place.")
+        choices = [Choice(_("Add to my calendar"), f"vics:{call.id}"), leave_choice(_, call)]
+    elif status is SignupStatus.WAITLISTED:
+        text += "\n\n" + _("You are on the waitlist.")
+        choices = [leave_choice(_, call)]
+    elif call.open_for_signups(ctx.now):
+        choices = join_choices(_, call)
+    else:
+        text += "\n\n" + _("It takes no more sign-ups.")
+    ctx.say(text, choices)
+
+
+async def join_call(ctx: Context, args: list[str]) -> None:
+    """Take a place in the call, or one on its waitlist."""
+    _ = ctx._
+    if len(args) != 1 or not is_number(args[0]):
+        await out_of_date(ctx, args)
+        return
+    try:
+        answer = await volunteers.join(
+            ctx.uow, ctx.resident.id, int(args[0]), ctx.now, _wording(ctx)
+        )
+    except CallNotFound:
+        await out_of_date(ctx, args)
+        return
+    except SignupsClosed:
+        ctx.say(_("Sorry, that call takes no more sign-ups."))
+        return
+    call = answer.call
+    if answer.status is SignupStatus.WAITLISTED:
+        ctx.say(
+            _(
+                "All {slots} places of {title} are taken; you are number {position} on the "
+                "waitlist. I will tell you at once if a place opens for you."
+            ).format(slots=call.slots, title=call.title, position=answer.position),
+            [leave_choice(_, call)],
+        )
+        return
+    first = (
+        _("You already have a place in {title}.")
+        if answer.already
+        else _("Thank you! You have a place in {title}.")
+    )
+    ctx.say(
+        "\n".join(
+            [
+                first.format(title=call.title),
+                _("When: {when}").format(when=when(call, ctx.language)),
+                _(
+                    "I will remind you the day before and an hour before. The file below puts it "
+                    "in your phone's calendar."
+                ),
+            ]
+        ),
+        [leave_choice(_, call)],
+        document=call_document(_, call, ctx.language, ctx.now),
+    )
+
+
+async def decline_call(ctx: Context, args: list[str]) -> None:
+    """Say the resident cannot come; a place they had goes to the waitlist."""
+    _ = ctx._
+    if len(args) != 1 or not is_number(args[0]):
+        await out_of_date(ctx, args)
+        return
+    try:
+        answer = await volunteers.decline(
+            ctx.uow, ctx.resident.id, int(args[0]), ctx.now, _wording(ctx)
+        )
+    except (CallNotFound, SignupsClosed):
+        await out_of_date(ctx, args)
+        return
+    if answer.status is SignupStatus.LEFT:
+        ctx.say(
+            _("Your place in {title} is given up. Thank you for saying so.").format(
+                title=answer.call.title
+            )
+        )
+    else:
+        ctx.say(_("Thank you for answering. Maybe next time!"))
+
+
+async def leave_call(ctx: Context, args: list[str]) -> None:
+    """Give up a place, or a place on the waitlist."""
+    _ = ctx._
+    if len(args) != 1 or not is_number(args[0]):
+        await out_of_date(ctx, args)
+        return
+    try:
+        answer = await volunteers.leave(
+            ctx.uow, ctx.resident.id, int(args[0]), ctx.now, _wording(ctx)
+        )
+    except (CallNotFound, NotSignedUp):
+        await out_of_date(ctx, args)
+        return
+    except SignupsClosed:
+        ctx.say(_("The call has started; there is no place left to give up."))
+        return
+    ctx.say(
+        _("Your place in {title} is given up. Thank you for saying so.").format(
+            title=answer.call.title
+        )
+    )
+
+
+async def send_calendar(ctx: Context, args: list[str]) -> None:
+    """The call as a file for the phone's calendar, for a volunteer with a place."""
+    _ = ctx._
+    call = await _call(ctx, args)
+    if call is None:
+        return
+    if await volunteers.status_of(ctx.uow, ctx.resident.id, call.id) is not SignupStatus.JOINED:
+        await out_of_date(ctx, args)
+        return
+    ctx.say(
+        _("Open the file to add {title} to your phone's calendar.").format(title=call.title),
+        document=call_document(_, call, ctx.language, ctx.now),
+    )
+
+
+async def ask_offer_kind(ctx: Context, args: list[str]) -> None:
+    """Begin an offer of help: what kind."""
+    _ = ctx._
+    ctx.begin(OFFER, "kind")
+    ctx.say(
+        _("What can you give your ward?"),
+        [Choice(_(name), f"vok:{kind.value}") for kind, name in OFFER_NAMES.items()],
+    )
+
+
+async def pick_offer_kind(ctx: Context, args: list[str]) -> None:
+    """The kind picked: ask the ward, unless the alleys they follow say it."""
+    _ = ctx._
+    if not _at(ctx, "kind") or len(args) != 1 or args[0] not in set(OfferKind):
+        await out_of_date(ctx, args)
+        return
+    assert ctx.dialogue is not None
+    ctx.dialogue.data["kind"] = args[0]
+    followed = {s.alley.ward for s in await ctx.uow.subscriptions.of_resident(ctx.resident.id)}
+    if len(followed) == 1:
+        await _ask_description(ctx, next(iter(followed)).id)
+        return
+    wards = sorted(followed, key=lambda w: w.name) or await ctx.uow.wards.all()
+    ctx.dialogue.step = "ward"
+    ctx.say(_("For which ward?"), [Choice(w.name, f"vow:{w.id}") for w in wards])
+
+
+async def pick_offer_ward(ctx: Context, args: list[str]) -> None:
+    """The ward the offer is for."""
+    wards = {w.id for w in await ctx.uow.wards.all()}
+    if not _at(ctx, "ward") or len(args) != 1 or not is_number(args[0]):
+        await out_of_date(ctx, args)
+        return
+    if int(args[0]) not in wards:
+        await out_of_date(ctx, args)
+        return
+    await _ask_description(ctx, int(args[0]))
+
+
+async def description_typed(ctx: Context, event: Incoming) -> None:
+    """What exactly the resident offers; then ask when they are free."""
+    _ = ctx._
+    text = event.text.strip()
+    if not text or len(text) > MAX_TEXT:
+        ctx.say(_("Please say in a few words what you can give."))
+        return
+    assert ctx.dialogue is not None
+    ctx.dialogue.data["description"] = text
+    ctx.dialogue.step = "available"
+    ctx.say(
+        _("When are you free (e.g. weekend mornings)?"),
+        [Choice(_("Any time"), f"voa:{ANY_TIME}")],
+    )
+
+
+async def available_typed(ctx: Context, event: Incoming) -> None:
+    """When the resident is free: the offer is complete."""
+    _ = ctx._
+    text = event.text.strip()
+    if not text or len(text) > 300:
+        ctx.say(_("Please say in a few words when you are free."))
+        return
+    await _save_offer(ctx, text)
+
+
+async def any_time(ctx: Context, args: list[str]) -> None:
+    """The resident is free any time."""
+    if not _at(ctx, "available"):
+        await out_of_date(ctx, args)
+        return
+    await _save_offer(ctx, None)
+
+
+async def my_offers(ctx: Context, args: list[str]) -> None:
+    """The resident's offers, each with a button to take it back."""
+    _ = ctx._
+    offers = await ctx.uow.volunteers.offers_of(ctx.resident.id)
+    if not offers:
+        ctx.say(_("You have no offers of help. Send /volunteer to make one."))
+        return
+    lines = [_("Your offers of help:")]
+    choices = []
+    for offer in offers:
+        lines.append(f"• {offer.ward.name}, {_(OFFER_NAMES[offer.kind])}: {offer.description}")
+        label = _("Take back: {what}").format(what=offer.description)
+        choices.append(Choice(label[:60], f"vox:{offer.id}"))
+    ctx.say("\n".join(lines), choices)
+
+
+async def withdraw_offer(ctx: Context, args: list[str]) -> None:
+    """Take back one of the resident's offers."""
+    _ = ctx._
+    if len(args) != 1 or not is_number(args[0]):
+        await out_of_date(ctx, args)
+        return
+    try:
+        await volunteers.withdraw_offer(ctx.uow, ctx.resident.id, int(args[0]))
+    except OfferNotFound:
+        await out_of_date(ctx, args)
+        return
+    ctx.say(_("Your offer is taken back; organisers no longer see it."))
+
+
+async def _ask_description(ctx: Context, ward_id: int) -> None:
+    _ = ctx._
+    assert ctx.dialogue is not None
+    ctx.dialogue.data["ward"] = ward_id
+    ctx.dialogue.step = "description"
+    ctx.say(_("What exactly can you give? (e.g. a cargo tricycle, 20 bags of cement, cooking)"))
+
+
+async def _save_offer(ctx: Context, available: str | None) -> None:
+    _ = ctx._
+    assert ctx.dialogue is not None
+    data = ctx.dialogue.data
+    try:
+        offer = await volunteers.offer_help(
+            ctx.uow,
+            ctx.resident.id,
+            int(str(data["ward"])),
+            OfferKind(str(data["kind"])),
+            str(data["description"]),
+            available,
+        )
+    except InvalidCall:
+        ctx.end()
+        await out_of_date(ctx, [])
+        return
+    ctx.end()
+    ctx.say(
+        _(
+            "Thank you! The organisers of {ward} can now see your offer and may invite you to "
+            "a call. Send /volunteer to see or take back your offers."
+        ).format(ward=offer.ward.name)
+    )
+
+
+async def _call(ctx: Context, args: list[str]) -> VolunteerCall | None:
+    if len(args) != 1 or not is_number(args[0]):
+        await out_of_date(ctx, args)
+        return None
+    call = await ctx.uow.volunteers.call(int(args[0]))
+    if call is None:
+        await out_of_date(ctx, args)
+    return call
+
+
+def _at(ctx: Context, step: str) -> bool:
+    return ctx.dialogue is not None and (ctx.dialogue.name, ctx.dialogue.step) == (OFFER, step)
+
+
+def _wording(ctx: Context) -> CallWording:
+    return CallWording(ctx.catalogues, ctx.default_language, ctx.now)

@@ -1,0 +1,162 @@
+"""The dispatcher: drains the outbox at each platform's pace, recording how each message ended."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from core.clock import Clock
+from core.keyed_locks import KeyedLocks
+from core.model import (
+    BLOCKED_NOTE,
+    PARTS_SENT,
+    Delivery,
+    OutboxItem,
+    OutboxStatus,
+    Outcome,
+)
+from core.ports import Messenger, UnitOfWorkFactory
+from scheduler.pacing import Pacer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    lease: timedelta = timedelta(seconds=30)
+    batch: int = 100
+    idle_wait: float = 1.0  # seconds between looks at an empty outbox (a wake-up cuts it short)
+    max_attempts: int = 8
+    max_backoff: float = 300.0
+
+
+@dataclass
+class Route:
+    messenger: Messenger
+    pacer: Pacer
+
+
+class Dispatcher:
+    """Sends what the outbox holds, most urgent first, through each channel's messenger."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        routes: Mapping[str, Route],
+        clock: Clock,
+        policy: DispatchPolicy | None = None,
+        only_chat: str | None = None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.routes = dict(routes)
+        self.clock = clock
+        self.policy = policy or DispatchPolicy()
+        self.only_chat = only_chat  # a console sends only to the person at its terminal
+        self._wake = asyncio.Event()
+        self._chat_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
+
+    def wake(self) -> None:
+        """Something was queued: look at the outbox now rather than at the next tick."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send forever; cancel the task to stop (messages in hand go back after their lease)."""
+        while True:
+            # Cleared before looking, so that a wake-up during the look is not lost.
+            self._wake.clear()
+            try:
+                sent = await self.send_due()
+            except Exception:
+                log.exception("the dispatcher could not read the outbox; trying again")
+                sent = 0
+            if not sent:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.policy.idle_wait)
+
+    async def send_due(self) -> int:
+        """Claim the messages due now, send them at the platforms' pace; say how many."""
+        now = self.clock.now()
+        async with self.uow_factory() as uow:
+            expired = await uow.outbox.expire(now)
+            reaped = await uow.outbox.reap(now)
+            items = await uow.outbox.claim(
+                list(self.routes), now, self.policy.lease, self.policy.batch, self.only_chat
+            )
+            await uow.commit()
+        if reaped:
+            log.warning("took back %d messages whose sender stopped while holding them", reaped)
+        if expired:
+            log.warning("skipped %d messages whose time had passed before they could go", expired)
+        await asyncio.gather(*(self._send(item) for item in items))
+        return len(items)
+
+    async def _send(self, item: OutboxItem) -> None:
+        route = self.routes[item.channel]
+        # One chat's messages leave in the order they were queued.
+        async with self._chat_locks((item.channel, item.chat_id)):
+            await route.pacer.acquire(item.chat_id, group=item.chat_id.startswith("-"))
+            delivery = await route.messenger.deliver(item.chat_id, item.payload)
+        if delivery.outcome is Outcome.RETRY_AFTER:
+            route.pacer.pause(delivery.retry_after)
+        if delivery.outcome not in (Outcome.SENT, Outcome.RETRY_AFTER):
+            log.info(
+                "message %d to %s:%s: %s %s",
+                item.id,
+                item.channel,
+                item.chat_id,
+                delivery.outcome,
+                delivery.reason,
+            )
+        await self._record(item, delivery)
+
+    async def _record(self, item: OutboxItem, delivery: Delivery) -> None:
+        """Write down at once how the message ended.
+
+        Until this commits, the message is held under its lease: should the process die
+        first, it is taken back and sent again. Writing each outcome as it comes keeps that
+        to the messages on their way at the moment of a crash.
+        """
+        now = self.clock.now()
+        async with self.uow_factory() as uow:
+            match delivery.outcome:
+                case Outcome.SENT:
+                    late = ""
+                    if item.deadline is not None and now > item.deadline:
+                        late = f"late by {(now - item.deadline).total_seconds():.0f} s"
+                    await uow.outbox.finish([item.id], OutboxStatus.SENT, late, now)
+                case Outcome.RETRY_AFTER:
+                    later = now + timedelta(seconds=delivery.retry_after)
+                    await uow.outbox.postpone(
+                        item.id, later, delivery.reason, False, _rest(item, delivery)
+                    )
+                case Outcome.RETRY if item.attempts < self.policy.max_attempts:
+                    backoff = min(2.0**item.attempts, self.policy.max_backoff)
+                    later = now + timedelta(seconds=backoff)
+                    await uow.outbox.postpone(
+                        item.id, later, delivery.reason, True, _rest(item, delivery)
+                    )
+                case Outcome.BLOCKED:
+                    note = BLOCKED_NOTE + delivery.reason
+                    await uow.outbox.finish([item.id], OutboxStatus.FAILED, note, now)
+                    if item.resident_id is not None:
+                        await uow.residents.deactivate(item.resident_id)
+                case Outcome.UNCERTAIN:
+                    await uow.outbox.finish(
+                        [item.id], OutboxStatus.UNCERTAIN, delivery.reason, now
+                    )
+                case _:
+                    await uow.outbox.finish([item.id], OutboxStatus.FAILED, delivery.reason, now)
+            await uow.commit()
+
+
+def _rest(item: OutboxItem, delivery: Delivery) -> dict[str, Any] | None:
+    """The payload to send next time, when parts of it arrived this time."""
+    if not delivery.parts_sent:
+        return None
+    done = int(item.payload.get(PARTS_SENT, 0)) + delivery.parts_sent
+    return {**item.payload, PARTS_SENT: done}

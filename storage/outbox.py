@@ -1,0 +1,286 @@
+"""The outbox (messages to send, and how each ended) and the inbox of handled updates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from core.model import NewMessage, OutboxItem, OutboxStatus
+from storage.models import OutboxRow, ProcessedUpdateRow
+from storage.repositories import Now
+
+REPLY = "reply"
+BROADCAST = "broadcast"
+# Messages the person never saw: their options cannot be what a typed number answers.
+NEVER_DELIVERED = (OutboxStatus.SKIPPED.value, OutboxStatus.FAILED.value)
+PLANNER_LOCK = 0x0B_E1_1B_E1  # any constant, the same in every instance
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession, now: Now) -> None:
+        self.session = session
+        self.now = now
+
+    async def add(self, message: NewMessage) -> int | None:
+        if message.key is not None:
+            exists = await self.session.scalar(
+                select(OutboxRow.id).where(OutboxRow.key == message.key)
+            )
+            if exists is not None:
+                return None
+        now = self.now()
+        row = OutboxRow(
+            key=message.key,
+            kind=message.kind,
+            channel=message.channel,
+            chat_id=message.chat_id,
+            resident_id=message.resident_id,
+            payload=message.payload,
+            status=OutboxStatus.PENDING.value,
+            not_before=message.not_before or now,
+            deadline=message.deadline,
+            expires_at=message.expires_at,
+            attempts=0,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def add_new(self, messages: Sequence[NewMessage]) -> int:
+        if not messages:
+            return 0
+        now = self.now()
+        rows = [
+            {
+                "key": m.key,
+                "kind": m.kind,
+                "channel": m.channel,
+                "chat_id": m.chat_id,
+                "resident_id": m.resident_id,
+                "payload": m.payload,
+                "status": OutboxStatus.PENDING.value,
+                "not_before": m.not_before or now,
+                "deadline": m.deadline,
+                "expires_at": m.expires_at,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for m in messages
+        ]
+        # One statement over many rows: compiled once, however many reminders a city has.
+        statement = _insert_for(self.session)(OutboxRow).on_conflict_do_nothing()
+        result = await self.session.execute(statement, rows)
+        added = int(getattr(result, "rowcount", -1))
+        return added if added >= 0 else len(rows)
+
+    async def last_choices(self, channel: str, chat_id: str) -> tuple[tuple[str, str], ...]:
+        payload = await self.session.scalar(
+            select(OutboxRow.payload)
+            .where(
+                OutboxRow.channel == channel,
+                OutboxRow.chat_id == chat_id,
+                OutboxRow.status.not_in(NEVER_DELIVERED),
+            )
+            .order_by(OutboxRow.id.desc())
+            .limit(1)
+        )
+        choices = payload.get("choices", []) if payload else []
+        return tuple((str(label), str(data)) for label, data in choices)
+
+    async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
+        found = await self.session.scalars(
+            select(OutboxRow.key).where(
+                OutboxRow.kind == kind, OutboxRow.expires_at > expiring_after
+            )
+        )
+        return {key for key in found if key is not None}
+
+    async def withdraw(self, key_prefix: str) -> int:
+        result = await self.session.execute(
+            delete(OutboxRow).where(
+                OutboxRow.key.startswith(key_prefix, autoescape=True),
+                OutboxRow.status == OutboxStatus.PENDING.value,
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def claim(
+        self,
+        channels: Sequence[str],
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        chat_id: str | None = None,
+    ) -> list[OutboxItem]:
+        # SKIP LOCKED lets several dispatchers share the outbox on PostgreSQL; SQLite has one
+        # writer at a time anyway (BEGIN IMMEDIATE) and ignores it.
+        earlier = aliased(OutboxRow)
+        # A reply waits while an earlier reply to the same chat is held back or in another
+        # dispatcher's hands: a conversation is read in the order it was written.
+        held_back = (
+            select(earlier.id)
+            .where(
+                earlier.kind == REPLY,
+                earlier.channel == OutboxRow.channel,
+                earlier.chat_id == OutboxRow.chat_id,
+                earlier.id < OutboxRow.id,
+                or_(
+                    earlier.status == OutboxStatus.SENDING.value,
+                    and_(earlier.status == OutboxStatus.PENDING.value, earlier.not_before > now),
+                ),
+            )
+            .exists()
+        )
+        query = select(OutboxRow).where(
+            OutboxRow.status == OutboxStatus.PENDING.value,
+            OutboxRow.channel.in_(channels),
+            OutboxRow.not_before <= now,
+            or_(OutboxRow.kind != REPLY, ~held_back),
+        )
+        if chat_id is not None:
+            query = query.where(OutboxRow.chat_id == chat_id)
+        rows = list(
+            await self.session.scalars(
+                # Earliest deadline first; those already past theirs after those still on time,
+                # so that one late message does not make the next late too. Of those without
+                # a deadline, a broadcast to thousands goes after answers and notices, so that
+                # someone writing meanwhile is not kept waiting behind it.
+                query.order_by(
+                    OutboxRow.deadline.is_(None),
+                    OutboxRow.deadline < now,
+                    OutboxRow.deadline,
+                    OutboxRow.kind == BROADCAST,
+                    OutboxRow.id,
+                )
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        for row in rows:
+            row.status = OutboxStatus.SENDING.value
+            row.claimed_until = now + lease
+            row.attempts += 1
+        await self.session.flush()
+        return [
+            OutboxItem(
+                r.id,
+                r.kind,
+                r.channel,
+                r.chat_id,
+                r.payload,
+                r.resident_id,
+                r.attempts,
+                r.deadline,
+            )
+            for r in rows
+        ]
+
+    async def lock_planning(self) -> bool:
+        # One planner at a time when instances share PostgreSQL; the lock ends with the
+        # transaction. On SQLite, BEGIN IMMEDIATE already let only this one in.
+        if self.session.get_bind().dialect.name != "postgresql":
+            return True
+        locked = await self.session.scalar(select(func.pg_try_advisory_xact_lock(PLANNER_LOCK)))
+        return bool(locked)
+
+    async def expire(self, now: datetime) -> int:
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.status == OutboxStatus.PENDING.value,
+                OutboxRow.expires_at <= now,
+            )
+            .values(status=OutboxStatus.SKIPPED.value, outcome="expired before it could be sent")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def reap(self, now: datetime) -> int:
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.status == OutboxStatus.SENDING.value,
+                OutboxRow.claimed_until < now,
+            )
+            .values(
+                status=OutboxStatus.PENDING.value,
+                claimed_until=None,
+                outcome="taken back: its sender stopped while holding it, it may have been sent",
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def finish(
+        self, item_ids: Sequence[int], status: OutboxStatus, outcome: str, now: datetime
+    ) -> None:
+        if not item_ids:
+            return
+        values: dict[str, object] = {
+            "status": status.value,
+            "claimed_until": None,
+            "sent_at": now if status is OutboxStatus.SENT else None,
+        }
+        # Without news of its own, an ending keeps what happened on the way (taken back
+        # after a crash, say): that is the record of a possible repeat.
+        if outcome:
+            values["outcome"] = outcome[:300]
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id.in_(item_ids)).values(**values)
+        )
+
+    async def postpone(
+        self,
+        item_id: int,
+        not_before: datetime,
+        outcome: str,
+        count: bool,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        values: dict[str, object] = {
+            "status": OutboxStatus.PENDING.value,
+            "not_before": not_before,
+            "claimed_until": None,
+            "outcome": outcome[:300] or None,
+        }
+        if payload is not None:
+            values["payload"] = payload
+        if not count:
+            values["attempts"] = OutboxRow.attempts - 1
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id == item_id).values(**values)
+        )
+
+
+class InboxRepository:
+    def __init__(self, session: AsyncSession, now: Now) -> None:
+        self.session = session
+        self.now = now
+
+    async def first_time(self, channel: str, key: str) -> bool:
+        # Both dialects can skip a duplicate in the insert itself: one statement, no savepoint.
+        insert = _insert_for(self.session)
+        statement = (
+            insert(ProcessedUpdateRow)
+            .values(channel=channel, key=key, at=self.now())
+            .on_conflict_do_nothing(index_elements=["channel", "key"])
+        )
+        result = await self.session.execute(statement)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def forget_before(self, instant: datetime) -> int:
+        result = await self.session.execute(
+            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.at < instant)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING on SQLite and PostgreSQL."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
