@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.calendar import Collection, Holidays, occurrences
+from core.errors import WardNotFound
 from core.model import Alley, AlleySchedule
 from core.ports import UnitOfWork
 
@@ -39,3 +40,11 @@ async def followed_schedules(uow: UnitOfWork, resident_id: int) -> list[AlleySch
     followed = await uow.subscriptions.of_resident(resident_id)
     found = await uow.alleys.schedules([s.alley.id for s in followed])
     return [found[s.alley.id] for s in followed if s.alley.id in found]
+
+
+async def ward_schedules(uow: UnitOfWork, ward_code: str) -> list[AlleySchedule]:
+    """The schedule of each alley of the ward, in the order the ward lists them."""
+    ward = await uow.wards.by_code(ward_code)
+    if ward is None:
+        raise WardNotFound(ward_code)
+    return [await uow.alleys.schedule(alley) for alley in await uow.alleys.in_ward(ward.id)]

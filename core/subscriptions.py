@@ -96,6 +96,11 @@ async def set_lead_time(
     return Subscription(subscription.id, resident_id, subscription.alley, lead_minutes)
 
 
+async def subscriptions_of(uow: UnitOfWork, resident_id: int) -> list[Subscription]:
+    """The alleys the resident follows, as their subscriptions."""
+    return await uow.subscriptions.of_resident(resident_id)
+
+
 def _check_lead(lead_minutes: int) -> None:
     if lead_minutes not in LEAD_TIMES:
         raise InvalidLeadTime(lead_minutes)

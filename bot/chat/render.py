@@ -8,9 +8,8 @@ from babel.dates import format_date
 
 from bot.chat.context import Context
 from bot.chat.i18n import N_
-from bot.chat.replies import Choice
 from core.calendar import Change, Collection
-from core.model import LEAD_TIMES, Alley, Role
+from core.model import Alley, Role
 
 ROLE_NAMES = {
     Role.OFFICER: N_("officer"),
@@ -68,11 +67,3 @@ def collection_line(ctx: Context, collection: Collection) -> str:
             return _("{day}: no collection ({holiday})").format(day=when, holiday=holiday)
         case _:
             return _("{day} at {time}").format(day=when, time=time)
-
-
-def lead_choices(ctx: Context, subscription_id: int) -> list[Choice]:
-    _ = ctx._
-    return [
-        Choice(_("{minutes} min").format(minutes=m), f"lead:{subscription_id}:{m}")
-        for m in LEAD_TIMES
-    ]

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from bot.chat.conversation import Conversation
 from bot.chat.i18n import Catalogues
 from bot.chat.replies import Document
-from bot.features.reports.wording import CATEGORY_NAMES
+from bot.features.reports.cards import CATEGORY_NAMES
 from core.ports import UnitOfWorkFactory
 from core.reports import Category
 from storage.models import ResidentRow

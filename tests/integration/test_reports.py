@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from bot.chat.conversation import Conversation
 from bot.chat.events import Incoming, Kind, Photo
 from core import triage
-from core.model import NewMessage, Role
-from core.ports import UnitOfWorkFactory
+from core.model import DialogueState, NewMessage, Role
+from core.ports import Memory, UnitOfWorkFactory
 from core.seeding import apply_seed, parse_seed
 from storage import migrate
 from storage.database import create_engine, session_factory, write_lock_for
-from storage.models import OutboxRow, ReportEventRow, ReportRow
+from storage.models import OutboxRow, ReportEventRow, ReportRow, ResidentRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import WARD_ZONE
 from tests.integration.conftest import Person, converse
@@ -115,6 +115,59 @@ async def test_a_restart_in_the_middle_resumes_the_report(
     await person.presses("rwhere:nk-hem-51")
     await person.presses("ranon:y")
     assert "#1" in await person.presses("rsend")
+
+
+async def _remember(
+    uow_factory: UnitOfWorkFactory, person: Person, dialogue: DialogueState
+) -> int:
+    """Keep a dialogue for the person as an older version of the bot would have; their id."""
+    async with uow_factory() as uow:
+        assert isinstance(uow, SqlUnitOfWork)
+        resident_id = await uow.session.scalar(
+            select(ResidentRow.id).where(ResidentRow.external_id == person.sender.id)
+        )
+        assert resident_id is not None
+        await uow.dialogues.remember(resident_id, Memory(dialogue))
+        await uow.commit()
+        return resident_id
+
+
+async def test_a_report_begun_before_its_draft_was_typed_is_finished(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    async with seeded() as uow:
+        alley = await uow.alleys.by_code("nk-hem-51")
+        assert alley is not None
+    kept = {
+        "category": "litter",
+        "description": "The truck did not come",
+        "alley": "nk-hem-51",
+        "ward": alley.ward.id,
+        "place": "Hẻm 51 Đường 3 Tháng 2 (Phường Ninh Kiều)",
+        "collection": "2026-11-30T18:00:00+07:00",
+        "photos": ["photo-1"],
+    }
+    await _remember(seeded, person, DialogueState("report", "photos", kept))
+    await person.presses("rnext")
+    await person.presses("ranon:n")
+    assert "1 photo" in person.text and "The truck did not come" in person.text
+    assert "#1" in await person.presses("rsend")
+    row = await _report_row(seeded, 1)
+    assert row.collection_at == datetime(2026, 11, 30, 18, 0, tzinfo=WARD_ZONE)
+    assert (row.category, row.alley_id) == ("litter", alley.id)
+
+
+async def test_a_draft_that_no_longer_fits_is_out_of_date_and_ends(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = await _resident(conversation)
+    kept: dict[str, object] = {"category": "litter", "photos": "three"}  # never a list of photos
+    resident_id = await _remember(seeded, person, DialogueState("report", "description", kept))
+    assert "out of date" in await person.says("The truck did not come")
+    async with seeded() as uow:
+        assert (await uow.dialogues.recall(resident_id)).dialogue is None
+    assert await _count(seeded, ReportRow) == 0
 
 
 async def test_quick_report_files_at_once_and_offers_a_photo(

@@ -23,9 +23,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextPath
 
 from bot.chat.i18n import N_
-from core.errors import WardNotFound
 from core.model import AlleySchedule, CollectionRule, HolidayPolicy
 from core.ports import UnitOfWork
+from core.schedule import ward_schedules
 
 WEEKDAY_NAMES = (
     N_("Monday"),
@@ -125,13 +125,8 @@ async def ward_posters(
     uow: UnitOfWork, ward_code: str, bot: str, translations: gettext.NullTranslations
 ) -> list[Poster]:
     """One poster per alley of the ward, in the order the ward lists them."""
-    ward = await uow.wards.by_code(ward_code)
-    if ward is None:
-        raise WardNotFound(ward_code)
-    return [
-        poster_of(await uow.alleys.schedule(alley), bot, translations)
-        for alley in await uow.alleys.in_ward(ward.id)
-    ]
+    schedules = await ward_schedules(uow, ward_code)
+    return [poster_of(schedule, bot, translations) for schedule in schedules]
 
 
 def write_poster(poster: Poster, path: Path) -> None:

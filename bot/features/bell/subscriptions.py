@@ -7,16 +7,25 @@ import re
 from bot.chat.context import Context
 from bot.chat.events import Incoming
 from bot.chat.plain import is_number
-from bot.chat.render import alley_name, lead_choices, next_collection
+from bot.chat.render import alley_name, next_collection
 from bot.chat.replies import Choice
-from bot.features.general.handlers import free_text, out_of_date
-from core import subscriptions
-from core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound
-from core.model import Alley
+from bot.features.general.handlers import CANCEL, HELP, free_text, out_of_date
+from core import subscriptions, wards
+from core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound, WardNotFound
+from core.model import LEAD_TIMES, Alley
 
 PAGE = 8
 SEARCH = "subscribe"
 ALLEY_CODE = re.compile(r"[A-Za-z0-9_-]{1,48}")
+# Button prefixes, kept as they are: buttons already in residents' chats still carry them.
+FIND = "find"
+WARDS = "wards"
+WARD = "ward"
+FOLLOW = "sub"
+ASK_LEAD = "leadmenu"
+SET_LEAD = "lead"
+ASK_UNSUBSCRIBE = "unsubmenu"
+UNSUBSCRIBE = "unsub"
 
 
 async def start(ctx: Context, event: Incoming) -> None:
@@ -27,7 +36,7 @@ async def start(ctx: Context, event: Incoming) -> None:
         return
     ctx.say(
         _greeting(ctx) + "\n\n" + _("Find your alley to begin:"),
-        [Choice(_("Find my alley"), "find"), Choice(_("What can you do?"), "help")],
+        [Choice(_("Find my alley"), FIND), Choice(_("What can you do?"), HELP)],
     )
 
 
@@ -73,7 +82,7 @@ async def typed_outside_dialogue(ctx: Context, event: Incoming) -> None:
     if alley is not None:
         await _follow(ctx, alley.code)
         return
-    if await ctx.uow.subscriptions.of_resident(ctx.resident.id):
+    if await subscriptions.subscriptions_of(ctx.uow, ctx.resident.id):
         await free_text(ctx, event)
         return
     ctx.begin(SEARCH, "search")
@@ -94,17 +103,17 @@ async def pick_ward(ctx: Context, args: list[str]) -> None:
     if len(args) != 2 or not is_number(args[1]):
         await out_of_date(ctx, args)
         return
-    ward = await ctx.uow.wards.by_code(args[0])
-    if ward is None:
+    try:
+        ward, alleys = await wards.alleys_of_ward(ctx.uow, args[0])
+    except WardNotFound:
         await out_of_date(ctx, args)
         return
     page = int(args[1])
-    alleys = await ctx.uow.alleys.in_ward(ward.id)
     shown = alleys[page * PAGE : (page + 1) * PAGE]
-    choices = [Choice(alley.name, f"sub:{alley.code}") for alley in shown]
+    choices = [Choice(alley.name, f"{FOLLOW}:{alley.code}") for alley in shown]
     if len(alleys) > (page + 1) * PAGE:
-        choices.append(Choice(_("More…"), f"ward:{ward.code}:{page + 1}"))
-    choices.append(Choice(_("Other wards"), "wards"))
+        choices.append(Choice(_("More…"), f"{WARD}:{ward.code}:{page + 1}"))
+    choices.append(Choice(_("Other wards"), WARDS))
     ctx.begin(SEARCH, "search")
     if not shown:
         ctx.say(_("{ward} has no alleys on the list yet.").format(ward=ward.name), choices)
@@ -145,10 +154,10 @@ async def show_mine(ctx: Context, event: Incoming) -> None:
         choices.append(
             Choice(
                 _("Reminder time: {alley}").format(alley=subscription.alley.name),
-                f"leadmenu:{subscription.id}",
+                f"{ASK_LEAD}:{subscription.id}",
             )
         )
-    choices.append(Choice(_("Stop following an alley"), "unsubmenu"))
+    choices.append(Choice(_("Stop following an alley"), ASK_UNSUBSCRIBE))
     ctx.say("\n".join(lines), choices)
 
 
@@ -199,12 +208,12 @@ async def unsubscribe(ctx: Context, event: Incoming) -> None:
 async def ask_unsubscribe(ctx: Context, _args: list[str]) -> None:
     """Ask which alley to stop following."""
     _ = ctx._
-    mine = await ctx.uow.subscriptions.of_resident(ctx.resident.id)
+    mine = await subscriptions.subscriptions_of(ctx.uow, ctx.resident.id)
     if not mine:
         ctx.say(_("You follow no alley yet. Send /subscribe to find yours."))
         return
-    choices = [Choice(s.alley.name, f"unsub:{s.id}") for s in mine]
-    choices.append(Choice(_("Keep them all"), "cancel"))
+    choices = [Choice(s.alley.name, f"{UNSUBSCRIBE}:{s.id}") for s in mine]
+    choices.append(Choice(_("Keep them all"), CANCEL))
     ctx.say(_("Which alley should I stop ringing for?"), choices)
 
 
@@ -268,8 +277,8 @@ async def _search(ctx: Context, query: str) -> None:
             await _ward_choices(ctx),
         )
         return
-    choices = [Choice(alley_name(alley), f"sub:{alley.code}") for alley in found]
-    choices.append(Choice(_("Pick from my ward's list"), "wards"))
+    choices = [Choice(alley_name(alley), f"{FOLLOW}:{alley.code}") for alley in found]
+    choices.append(Choice(_("Pick from my ward's list"), WARDS))
     ctx.say(_("Alleys matching “{query}”; pick yours:").format(query=query), choices)
 
 
@@ -285,8 +294,16 @@ async def _alley_of_code(ctx: Context, text: str) -> Alley | None:
     code = text.strip()
     if not ALLEY_CODE.fullmatch(code):
         return None
-    return await ctx.uow.alleys.by_code(code) or await ctx.uow.alleys.by_code(code.lower())
+    return await wards.alley_of_typed_code(ctx.uow, code)
 
 
 async def _ward_choices(ctx: Context) -> list[Choice]:
-    return [Choice(ward.name, f"ward:{ward.code}:0") for ward in await ctx.uow.wards.all()]
+    return [Choice(ward.name, f"{WARD}:{ward.code}:0") for ward in await wards.every_ward(ctx.uow)]
+
+
+def lead_choices(ctx: Context, subscription_id: int) -> list[Choice]:
+    _ = ctx._
+    return [
+        Choice(_("{minutes} min").format(minutes=m), f"{SET_LEAD}:{subscription_id}:{m}")
+        for m in LEAD_TIMES
+    ]

@@ -8,6 +8,7 @@ from typing import Any
 from bot.chat.i18n import Catalogues
 from bot.chat.render import day_name, hhmm
 from bot.chat.replies import Choice, Reply
+from bot.features.reports.filing import FROM_BELL
 from core.reminders import Crowded, Follower, Reminder
 from core.schedule_changes import ScheduleChange
 
@@ -53,7 +54,7 @@ class BellWording(Wording):
         ).format(alley=alley, time=time, lead=lead)
         # The collection travels in the button (as Unix minutes, to stay within 64 bytes), so
         # a report made from it knows which collection it is about.
-        report = Choice(_("Missed collection / litter here"), f"rbell:{code}:{minute}")
+        report = Choice(_("Missed collection / litter here"), f"{FROM_BELL}:{code}:{minute}")
         return Reply(text, (report,)).to_payload()
 
 

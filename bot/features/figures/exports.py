@@ -14,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.chat.i18n import N_
-from bot.features.reports.wording import CATEGORY_NAMES, EVENT_NAMES, STATE_NAMES
+from bot.features.reports.cards import CATEGORY_NAMES, EVENT_NAMES, STATE_NAMES
 from core.indicators import Export
 from core.reports import ReportState
 

@@ -6,7 +6,7 @@ from babel.numbers import format_decimal, format_percent
 
 from bot.chat.context import Context
 from bot.features.calls.wording import results_lines
-from bot.features.reports.wording import CATEGORY_NAMES
+from bot.features.reports.cards import CATEGORY_NAMES
 from core.mobilisation import VolunteerFigures
 from core.report_figures import Figures, Period, PeriodKind
 from core.reports import Category

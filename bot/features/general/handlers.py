@@ -11,6 +11,11 @@ from core import residents
 from core.errors import UnsupportedLanguage
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+LANGUAGE = "language"
+# Button prefixes, kept as they are: buttons already in residents' chats still carry them.
+HELP = "help"
+PICK_LANGUAGE = "lang"
+CANCEL = "cancel"
 
 
 async def show_help(ctx: Context, event: Incoming | None) -> None:
@@ -33,13 +38,10 @@ async def help_choice(ctx: Context, _args: list[str]) -> None:
     await show_help(ctx, None)
 
 
-LANGUAGE = "language"
-
-
 async def ask_language(ctx: Context, event: Incoming) -> None:
     """Offer the languages the bot speaks."""
     _ = ctx._
-    choices = [Choice(name, f"lang:{code}") for code, name in LANGUAGE_NAMES.items()]
+    choices = [Choice(name, f"{PICK_LANGUAGE}:{code}") for code, name in LANGUAGE_NAMES.items()]
     ctx.begin(LANGUAGE, "pick")  # a question: text that picks neither gets the options again
     ctx.say(_("Which language should I speak?"), choices)
 

@@ -13,9 +13,9 @@ FEATURE = Feature(
         Command("cancel", handlers.cancel, N_("stop what we are doing"), alias="huy"),
     ),
     buttons=(
-        Button("help", handlers.help_choice),
-        Button("lang", handlers.set_language),
-        Button("cancel", handlers.cancel_choice),
+        Button(handlers.HELP, handlers.help_choice),
+        Button(handlers.PICK_LANGUAGE, handlers.set_language),
+        Button(handlers.CANCEL, handlers.cancel_choice),
     ),
 )
 

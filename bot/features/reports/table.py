@@ -2,22 +2,23 @@
 
 from bot.chat.i18n import N_
 from bot.chat.table import Button, Command, Feature, Step
-from bot.features.reports import resident, triage
+from bot.features.reports import filing, following, inbox, triage
+from bot.features.reports.attachments import PHOTO_KINDS, WHERE_KINDS
 from core.model import Role
 from core.reports import MAY_TRIAGE
 
 FEATURE = Feature(
     commands=(
-        Command("report", resident.report, N_("tell the ward what is wrong"), alias="phananh"),
+        Command("report", filing.report, N_("tell the ward what is wrong"), alias="phananh"),
         Command(
             "myreports",
-            resident.my_reports,
+            following.my_reports,
             N_("your reports and their states"),
             alias="phananhcuatoi",
         ),
         Command(
             "inbox",
-            triage.inbox,
+            inbox.inbox,
             N_("open reports, the most pressing first"),
             alias="hopthu",
             usage=N_("[filters]"),
@@ -63,29 +64,29 @@ FEATURE = Feature(
         ),
     ),
     buttons=(
-        Button("rcat", resident.pick_category),
-        Button("rnext", resident.photos_done),
-        Button("rwhere", resident.where_alley),
-        Button("ranon", resident.pick_anonymous),
-        Button("rsend", resident.send),
-        Button("rbell", resident.from_bell),
-        Button("radd", resident.offer_more),
-        Button("rfix", resident.judge_fix),
-        Button("rrate", resident.rate),
-        Button("rs", triage.move_choice),
-        Button("rrej", triage.ask_reason),
-        Button("rdup", triage.ask_original),
-        Button("rme", triage.assign_me),
-        Button("rshow", triage.show_choice),
-        Button("ibp", triage.inbox_page),
+        Button(filing.PICK_CATEGORY, filing.pick_category),
+        Button(filing.PHOTOS_DONE, filing.photos_done),
+        Button(filing.PICK_ALLEY, filing.where_alley),
+        Button(filing.PICK_ANONYMOUS, filing.pick_anonymous),
+        Button(filing.SEND, filing.send),
+        Button(filing.FROM_BELL, filing.from_bell),
+        Button(following.ADD_MORE, following.offer_more),
+        Button(following.JUDGE_FIX, following.judge_fix),
+        Button(following.RATE, following.rate),
+        Button(triage.MOVE, triage.move_choice),
+        Button(triage.ASK_REASON, triage.ask_reason),
+        Button(triage.ASK_ORIGINAL, triage.ask_original),
+        Button(triage.ASSIGN_ME, triage.assign_me),
+        Button(triage.SHOW, triage.show_choice),
+        Button(inbox.NEXT_PAGE, inbox.inbox_page),
     ),
     steps=(
-        Step(resident.DIALOGUE, "description", resident.describe),
-        Step(resident.DIALOGUE, "photos", resident.add_photo, resident.PHOTO_KINDS),
-        Step(resident.DIALOGUE, "where", resident.where_pin, resident.WHERE_KINDS),
-        Step(resident.ADD, "photo", resident.added_photo, resident.PHOTO_KINDS),
-        Step(resident.ADD, "where", resident.added_location, resident.WHERE_KINDS),
-        Step(resident.REOPEN, "note", resident.reopen),
+        Step(filing.DIALOGUE, "description", filing.describe),
+        Step(filing.DIALOGUE, "photos", filing.add_photo, PHOTO_KINDS),
+        Step(filing.DIALOGUE, "where", filing.where_pin, WHERE_KINDS),
+        Step(following.ADD, "photo", following.added_photo, PHOTO_KINDS),
+        Step(following.ADD, "where", following.added_location, WHERE_KINDS),
+        Step(following.REOPEN, "note", following.reopen),
         Step(triage.DIALOGUE, "reject", triage.reason_typed),
         Step(triage.DIALOGUE, "duplicate", triage.original_typed, numbers=True),
     ),

@@ -1,6 +1,8 @@
-"""Officers' work on reports: the inbox, one report, moving it, answering its reporter."""
+"""Officers' work on one report: showing it, moving it, answering its reporter."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
@@ -8,77 +10,50 @@ from bot.chat.i18n import N_
 from bot.chat.plain import parse_number
 from bot.chat.replies import Choice, Reply
 from bot.features.general.handlers import out_of_date
-from bot.features.reports.wording import (
-    EVENT_NAMES,
-    STATE_NAMES,
-    officer_buttons,
-    officer_card,
-    title,
-    when,
-)
-from core import search, triage
+from bot.features.reports.cards import EVENT_NAMES, STATE_NAMES, Gettext, officer_card, title, when
+from core import report_reads, search, triage, wards
 from core.errors import MoveNotAllowed, NotAllowed, ReasonRequired, ReportNotFound
-from core.indicators import triaged_wards
 from core.mobilisation import MAY_ORGANISE
-from core.model import Role
-from core.reports import MAY_TRIAGE, OPEN, Category, EventKind, InboxFilter, ReportState
+from core.reports import EventKind, Report, ReportState, officer_may_move
 
-PAGE = 10
 DIALOGUE = "triage"
 TRAIL = 8  # events shown by /show, the latest
-FILTER_WORDS = {"overdue": "overdue", "quahan": "overdue", "mine": "mine", "cuatoi": "mine"}
-# The inbox's filters in its "More…" button.
-STATE_CODES = {ReportState.NEW: "n", ReportState.ACKNOWLEDGED: "a", ReportState.IN_PROGRESS: "i"}
-CATEGORY_CODES = {
-    Category.LITTER: "l",
-    Category.LIGHTING: "g",
-    Category.DRAINAGE: "d",
-    Category.ROAD: "r",
-    Category.OTHER: "x",
-}
-OVERDUE, MINE = "O", "M"
-KNOWN_CODES = {*STATE_CODES.values(), *CATEGORY_CODES.values(), OVERDUE, MINE}
+# Button prefixes, kept as they are: buttons already in officers' chats still carry them.
+MOVE = "rs"
+ASK_REASON = "rrej"
+ASK_ORIGINAL = "rdup"
+ASSIGN_ME = "rme"
+SHOW = "rshow"
+# What an officer's buttons move a report to, with their labels.
+MOVES = (
+    (ReportState.ACKNOWLEDGED, N_("Acknowledge")),
+    (ReportState.IN_PROGRESS, N_("In progress")),
+    (ReportState.RESOLVED, N_("Resolve")),
+)
 
 
-async def inbox(ctx: Context, event: Incoming) -> None:
-    """`/inbox [new|acknowledged|in_progress] [category…] [alley-code] [overdue] [mine]`."""
-    _ = ctx._
-    words = event.args.split()
-    for word in words:
-        if (
-            word.lower() not in FILTER_WORDS
-            and word.lower() not in {s.value for s in OPEN}
-            and word.lower() not in set(Category)
-            and await ctx.uow.alleys.by_code(word) is None
-        ):
-            ctx.say(
-                _(
-                    "I do not know the filter “{word}”. Use states (new, acknowledged, "
-                    "in_progress), categories (litter, lighting, drainage, road, other), an "
-                    "alley code, overdue or mine."
-                ).format(word=word)
-            )
-            return
-    await _page(ctx, await _filters(ctx, words), 0)
+@dataclass
+class TriageQuestion:
+    """An officer is asked why a report is rejected, or which report it repeats."""
+
+    report: int
 
 
-async def inbox_page(ctx: Context, args: list[str]) -> None:
-    """The "More…" button: `ibp:<page>:<filter codes>:<alley id>`, the filters carried along."""
-    page = parse_number(args[0]) if len(args) == 3 else None
-    codes = set(args[1]) if len(args) == 3 else set()
-    alley = parse_number(args[2]) if len(args) == 3 and args[2] else None
-    if page is None or not codes <= KNOWN_CODES or (args[2] and alley is None):
-        await out_of_date(ctx, args)
-        return
-    mine = MINE in codes
-    filters = InboxFilter(
-        frozenset(s for s, code in STATE_CODES.items() if code in codes),
-        frozenset(c for c, code in CATEGORY_CODES.items() if code in codes),
-        alley,
-        OVERDUE in codes,
-        await _officer_ids(ctx) if mine else None,
-    )
-    await _page(ctx, filters, page)
+def officer_buttons(_: Gettext, report: Report) -> list[Choice]:
+    """What an officer can do with the report next."""
+    if not report.is_open:
+        return []
+    choices = [
+        Choice(_(label), f"{MOVE}:{report.id}:{state.value}")
+        for state, label in MOVES
+        if officer_may_move(report.state, state)
+    ]
+    choices += [
+        Choice(_("Reject…"), f"{ASK_REASON}:{report.id}"),
+        Choice(_("Duplicate of…"), f"{ASK_ORIGINAL}:{report.id}"),
+        Choice(_("Assign to me"), f"{ASSIGN_ME}:{report.id}"),
+    ]
+    return choices
 
 
 async def show(ctx: Context, event: Incoming) -> None:
@@ -142,20 +117,18 @@ async def ask_original(ctx: Context, args: list[str]) -> None:
 
 
 async def reason_typed(ctx: Context, event: Incoming) -> None:
-    assert ctx.dialogue is not None
-    number = int(str(ctx.dialogue.data["report"]))
+    number = ctx.data(TriageQuestion).report
     ctx.end()
     await _move(ctx, number, ReportState.REJECTED, event.text)
 
 
 async def original_typed(ctx: Context, event: Incoming) -> None:
     _ = ctx._
-    assert ctx.dialogue is not None
+    number = ctx.data(TriageQuestion).report
     original = parse_number(event.text)
     if original is None:
         ctx.say(_("Send the number of the report it repeats, e.g. 12, or /cancel."))
         return
-    number = int(str(ctx.dialogue.data["report"]))
     ctx.end()
     await _move(ctx, number, ReportState.DUPLICATE, None, original)
 
@@ -214,89 +187,28 @@ async def link_officers(ctx: Context, event: Incoming) -> None:
     if event.reply_to == event.sender.id:
         ctx.say(_("Send /linkofficers in your officers' group chat, not to me in private."))
         return
-    wards = {o.ward.id: o.ward for o in await ctx.officers() if o.role is Role.ADMIN}
-    for ward in wards.values():
-        await ctx.uow.wards.link_officer_chat(ward.id, event.sender.channel, event.reply_to)
+    linked = await wards.link_officer_chat(
+        ctx.uow, await ctx.officers(), event.sender.channel, event.reply_to
+    )
     ctx.say(
         _("From now on the reports of {wards} come to this group.").format(
-            wards=", ".join(w.name for w in wards.values())
+            wards=", ".join(w.name for w in linked)
         )
     )
-
-
-async def _page(ctx: Context, filters: InboxFilter, page: int) -> None:
-    _ = ctx._
-    ward_ids = [ward.id for ward in triaged_wards(await ctx.officers())]
-    found, total = await ctx.uow.reports.inbox(ward_ids, filters, ctx.now, page * PAGE, PAGE)
-    if not found:
-        ctx.say(_("No open report matches.") if page == 0 else _("No more reports."))
-        return
-    lines = [
-        _("Open reports {first} to {last} of {total}, the most pressing first:").format(
-            first=page * PAGE + 1, last=page * PAGE + len(found), total=total
-        )
-    ]
-    for report in found:
-        assert report.due_at is not None  # every open report has a target
-        late = "⏰ " if report.overdue(ctx.now) else ""
-        lines.append(
-            _("{late}{title} — {state}, target {when}").format(
-                late=late,
-                title=title(_, report),
-                state=_(STATE_NAMES[report.state]),
-                when=when(report.due_at, report, ctx.language),
-            )
-        )
-    choices = [Choice(_("Show #{number}").format(number=r.id), f"rshow:{r.id}") for r in found]
-    if total > (page + 1) * PAGE:
-        choices.append(Choice(_("More…"), f"ibp:{page + 1}:{_codes(filters)}"))
-    ctx.say("\n".join(lines), choices)
-
-
-async def _filters(ctx: Context, words: list[str]) -> InboxFilter:
-    states, categories, alley_id, overdue, mine = set(), set(), None, False, False
-    for word in words:
-        folded = word.lower()
-        if FILTER_WORDS.get(folded) == "overdue":
-            overdue = True
-        elif FILTER_WORDS.get(folded) == "mine":
-            mine = True
-        elif folded in {s.value for s in OPEN}:
-            states.add(ReportState(folded))
-        elif folded in set(Category):
-            categories.add(Category(folded))
-        elif (alley := await ctx.uow.alleys.by_code(word)) is not None:
-            alley_id = alley.id
-    assigned = await _officer_ids(ctx) if mine else None
-    return InboxFilter(frozenset(states), frozenset(categories), alley_id, overdue, assigned)
-
-
-async def _officer_ids(ctx: Context) -> frozenset[int]:
-    """The person's officer ids, one for each ward where they triage reports."""
-    return frozenset(o.id for o in await ctx.officers() if o.role in MAY_TRIAGE)
-
-
-def _codes(filters: InboxFilter) -> str:
-    """The filters as a few letters and the alley's id, to fit in a button's 64 bytes."""
-    letters = [STATE_CODES[s] for s in filters.states]
-    letters += [CATEGORY_CODES[c] for c in filters.categories]
-    letters += [OVERDUE] if filters.overdue else []
-    letters += [MINE] if filters.assigned_to is not None else []
-    return "".join(sorted(letters)) + ":" + (str(filters.alley_id) if filters.alley_id else "")
 
 
 async def _show(ctx: Context, number: int) -> None:
     _ = ctx._
     officers = await ctx.officers()
     try:
-        found = await triage.for_officer(ctx.uow, officers, number)
+        shown = await report_reads.with_trail(ctx.uow, officers, number, TRAIL)
     except (ReportNotFound, NotAllowed):
         await _not_yours(ctx, number)
         return
+    found = shown.report
     card = officer_card(_, found, ctx.language, ctx.now)
-    trail = (await ctx.uow.reports.events(number))[-TRAIL:]
     lines = [_("History:")]
-    for event in trail:
+    for event in shown.events:
         who = event.officer_name or (_("the reporter") if event.resident_id else _("the bot"))
         what = _(STATE_NAMES[event.to_state] if event.to_state else EVENT_NAMES[event.kind])
         line = f"• {when(event.at, found, ctx.language)} {who}: {what}"
@@ -362,7 +274,7 @@ async def _ask(ctx: Context, args: list[str], step: str, question: str) -> None:
     except (ReportNotFound, NotAllowed):
         await _not_yours(ctx, number)
         return
-    ctx.begin(DIALOGUE, step, report=number)
+    ctx.begin(DIALOGUE, step, TriageQuestion(number))
     ctx.say(ctx._(question).format(number=number))
 
 

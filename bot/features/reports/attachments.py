@@ -1,0 +1,34 @@
+"""What a resident attaches to a report: the kinds of message a step takes, and the photos."""
+
+from __future__ import annotations
+
+from bot.chat.context import Context
+from bot.chat.events import Incoming, Kind
+from bot.chat.replies import Choice
+
+PHOTO_KINDS = frozenset({Kind.PHOTO, Kind.TEXT, Kind.OTHER})
+WHERE_KINDS = frozenset({Kind.LOCATION, Kind.TEXT})
+
+
+def photo_fits(ctx: Context, event: Incoming, choices: list[Choice]) -> bool:
+    """Refuse, kindly, what is not a photo or is too big; the report is kept either way."""
+    _ = ctx._
+    if event.kind is Kind.TEXT:
+        if choices:
+            ctx.say(_("Please send a photo, or press Next."), choices)
+        else:
+            ctx.say(_("Please send a photo, or /cancel when you are done."))
+        return False
+    if event.kind is not Kind.PHOTO or event.photo is None:
+        ctx.say(_("I can only take photos (JPEG or PNG). Your report is kept."), choices)
+        return False
+    limit = ctx.triage.policy.max_photo_bytes
+    if event.photo.size is not None and event.photo.size > limit:
+        ctx.say(
+            _(
+                "That photo is too large (over {mb} MB); send a smaller one. Your report is kept."
+            ).format(mb=limit // (1024 * 1024)),
+            choices,
+        )
+        return False
+    return True
