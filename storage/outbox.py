@@ -1,4 +1,4 @@
-"""The outbox (messages to send, and how each ended) and the inbox of handled updates."""
+"""The outbox: messages to send, and how each one's sending ended."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.model import NewMessage, OutboxItem, OutboxStatus
-from storage.models import OutboxRow, ProcessedUpdateRow
-from storage.repositories import Now
+from storage.models import OutboxRow
+from storage.shared import Now, insert_for
 
 REPLY = "reply"
 BROADCAST = "broadcast"
@@ -75,7 +74,7 @@ class OutboxRepository:
             for m in messages
         ]
         # One statement over many rows: compiled once, however many reminders a city has.
-        statement = _insert_for(self.session)(OutboxRow).on_conflict_do_nothing()
+        statement = insert_for(self.session)(OutboxRow).on_conflict_do_nothing()
         result = await self.session.execute(statement, rows)
         added = int(getattr(result, "rowcount", -1))
         return added if added >= 0 else len(rows)
@@ -255,32 +254,3 @@ class OutboxRepository:
         await self.session.execute(
             update(OutboxRow).where(OutboxRow.id == item_id).values(**values)
         )
-
-
-class InboxRepository:
-    def __init__(self, session: AsyncSession, now: Now) -> None:
-        self.session = session
-        self.now = now
-
-    async def first_time(self, channel: str, key: str) -> bool:
-        # Both dialects can skip a duplicate in the insert itself: one statement, no savepoint.
-        insert = _insert_for(self.session)
-        statement = (
-            insert(ProcessedUpdateRow)
-            .values(channel=channel, key=key, at=self.now())
-            .on_conflict_do_nothing(index_elements=["channel", "key"])
-        )
-        result = await self.session.execute(statement)
-        return bool(getattr(result, "rowcount", 0))
-
-    async def forget_before(self, instant: datetime) -> int:
-        result = await self.session.execute(
-            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.at < instant)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _insert_for(session: AsyncSession) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING on SQLite and PostgreSQL."""
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
