@@ -10,7 +10,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from core.model import NewMessage, OutboxItem, OutboxStatus
+from core.model import NewMessage, Option, OutboxItem, OutboxStatus
 from storage.models import OutboxRow
 from storage.shared import Now, insert_for
 
@@ -41,6 +41,7 @@ class OutboxRepository:
             chat_id=message.chat_id,
             resident_id=message.resident_id,
             payload=message.payload,
+            options=_stored(message.options),
             status=OutboxStatus.PENDING.value,
             not_before=message.not_before or now,
             deadline=message.deadline,
@@ -64,6 +65,7 @@ class OutboxRepository:
                 "chat_id": m.chat_id,
                 "resident_id": m.resident_id,
                 "payload": m.payload,
+                "options": _stored(m.options),
                 "status": OutboxStatus.PENDING.value,
                 "not_before": m.not_before or now,
                 "deadline": m.deadline,
@@ -79,9 +81,9 @@ class OutboxRepository:
         added = int(getattr(result, "rowcount", -1))
         return added if added >= 0 else len(rows)
 
-    async def last_choices(self, channel: str, chat_id: str) -> tuple[tuple[str, str], ...]:
-        payload = await self.session.scalar(
-            select(OutboxRow.payload)
+    async def last_choices(self, channel: str, chat_id: str) -> tuple[Option, ...]:
+        options = await self.session.scalar(
+            select(OutboxRow.options)
             .where(
                 OutboxRow.channel == channel,
                 OutboxRow.chat_id == chat_id,
@@ -90,8 +92,7 @@ class OutboxRepository:
             .order_by(OutboxRow.id.desc())
             .limit(1)
         )
-        choices = payload.get("choices", []) if payload else []
-        return tuple((str(label), str(data)) for label, data in choices)
+        return tuple((str(label), str(data)) for label, data in options or ())
 
     async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
         found = await self.session.scalars(
@@ -254,3 +255,7 @@ class OutboxRepository:
         await self.session.execute(
             update(OutboxRow).where(OutboxRow.id == item_id).values(**values)
         )
+
+
+def _stored(options: Sequence[Option]) -> list[list[str]]:
+    return [[label, data] for label, data in options]
