@@ -67,6 +67,9 @@ class Delivery:
 # The payload key that says how many parts of a message went out on earlier attempts.
 PARTS_SENT = "parts_sent"
 
+# An option a message offers: its label, and the data pressing it sends back.
+Option = tuple[str, str]
+
 
 @dataclass(frozen=True)
 class NewMessage:
@@ -81,6 +84,17 @@ class NewMessage:
     not_before: datetime | None = None
     deadline: datetime | None = None  # sending after this is late
     expires_at: datetime | None = None  # after this it is pointless: skipped, never sent
+    # What a number typed in answer to this message presses, kept apart from the payload so
+    # that the outbox reads them without knowing how a reply is written down.
+    options: tuple[Option, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Notices, bells and invitations reach the core already worded, as payloads only:
+        # until their wording hands over options of its own, theirs are those the payload shows.
+        if not self.options:
+            offered = self.payload.get("choices") or ()
+            options = tuple((str(label), str(data)) for label, data in offered)
+            object.__setattr__(self, "options", options)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from storage.models import (
     SubscriptionRow,
     WardRow,
 )
-from storage.repositories import Now, _ward
+from storage.shared import Now, ward_from
 
 
 def _announcement(row: AnnouncementRow, ward: WardRow) -> Announcement:
     return Announcement(
         id=row.id,
-        ward=_ward(ward),
+        ward=ward_from(ward),
         text=row.text,
         recipients=row.recipients,
         channel=row.channel,

@@ -301,6 +301,8 @@ class OutboxRow(Base):
         ForeignKey("residents.id", ondelete="SET NULL")
     )
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The options the message offers, [label, data] each: what a number typed next answers.
+    options: Mapped[list[list[str]]] = mapped_column(JSON, server_default=text("'[]'"))
     status: Mapped[str] = mapped_column(String(16))
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)  # on time until then

@@ -1,4 +1,4 @@
-"""The outbox (messages to send, and how each ended) and the inbox of handled updates."""
+"""The outbox: messages to send, and how each one's sending ended."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from core.model import NewMessage, OutboxItem, OutboxStatus
-from storage.models import OutboxRow, ProcessedUpdateRow
-from storage.repositories import Now
+from core.model import NewMessage, Option, OutboxItem, OutboxStatus
+from storage.models import OutboxRow
+from storage.shared import Now, insert_for
 
 REPLY = "reply"
 BROADCAST = "broadcast"
@@ -42,6 +41,7 @@ class OutboxRepository:
             chat_id=message.chat_id,
             resident_id=message.resident_id,
             payload=message.payload,
+            options=_stored(message.options),
             status=OutboxStatus.PENDING.value,
             not_before=message.not_before or now,
             deadline=message.deadline,
@@ -65,6 +65,7 @@ class OutboxRepository:
                 "chat_id": m.chat_id,
                 "resident_id": m.resident_id,
                 "payload": m.payload,
+                "options": _stored(m.options),
                 "status": OutboxStatus.PENDING.value,
                 "not_before": m.not_before or now,
                 "deadline": m.deadline,
@@ -75,14 +76,14 @@ class OutboxRepository:
             for m in messages
         ]
         # One statement over many rows: compiled once, however many reminders a city has.
-        statement = _insert_for(self.session)(OutboxRow).on_conflict_do_nothing()
+        statement = insert_for(self.session)(OutboxRow).on_conflict_do_nothing()
         result = await self.session.execute(statement, rows)
         added = int(getattr(result, "rowcount", -1))
         return added if added >= 0 else len(rows)
 
-    async def last_choices(self, channel: str, chat_id: str) -> tuple[tuple[str, str], ...]:
-        payload = await self.session.scalar(
-            select(OutboxRow.payload)
+    async def last_choices(self, channel: str, chat_id: str) -> tuple[Option, ...]:
+        options = await self.session.scalar(
+            select(OutboxRow.options)
             .where(
                 OutboxRow.channel == channel,
                 OutboxRow.chat_id == chat_id,
@@ -91,8 +92,7 @@ class OutboxRepository:
             .order_by(OutboxRow.id.desc())
             .limit(1)
         )
-        choices = payload.get("choices", []) if payload else []
-        return tuple((str(label), str(data)) for label, data in choices)
+        return tuple((str(label), str(data)) for label, data in options or ())
 
     async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
         found = await self.session.scalars(
@@ -257,30 +257,5 @@ class OutboxRepository:
         )
 
 
-class InboxRepository:
-    def __init__(self, session: AsyncSession, now: Now) -> None:
-        self.session = session
-        self.now = now
-
-    async def first_time(self, channel: str, key: str) -> bool:
-        # Both dialects can skip a duplicate in the insert itself: one statement, no savepoint.
-        insert = _insert_for(self.session)
-        statement = (
-            insert(ProcessedUpdateRow)
-            .values(channel=channel, key=key, at=self.now())
-            .on_conflict_do_nothing(index_elements=["channel", "key"])
-        )
-        result = await self.session.execute(statement)
-        return bool(getattr(result, "rowcount", 0))
-
-    async def forget_before(self, instant: datetime) -> int:
-        result = await self.session.execute(
-            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.at < instant)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _insert_for(session: AsyncSession) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING on SQLite and PostgreSQL."""
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _stored(options: Sequence[Option]) -> list[list[str]]:
+    return [[label, data] for label, data in options]

@@ -12,7 +12,7 @@ from core.report_export import ExportedEvent, ExportedReport
 from core.report_figures import ReportFacts
 from core.reports import Category, EventKind, ReportState
 from storage.models import AlleyRow, OfficerRow, ReportEventRow, ReportRow, ResidentRow
-from storage.repositories import _point
+from storage.shared import point
 
 FACT_COLUMNS = (
     ReportRow.ward_id,
@@ -95,7 +95,7 @@ class FiguresRepository:
                 anonymous=row.anonymous,
                 reporter_name=name,
                 reporter_phone=phone,
-                location=_point(row.latitude, row.longitude),
+                location=point(row.latitude, row.longitude),
                 created_at=row.created_at,
                 acknowledge_by=row.acknowledge_by,
                 acknowledged_at=row.acknowledged_at,

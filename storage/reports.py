@@ -28,7 +28,7 @@ from storage.models import (
     ResidentRow,
     WardRow,
 )
-from storage.repositories import _alley, _point, _ward
+from storage.shared import alley_from, point, ward_from
 
 AlleyWard = aliased(WardRow)
 
@@ -43,8 +43,10 @@ def _report(
 ) -> Report:
     return Report(
         id=row.id,
-        ward=_ward(ward),
-        alley=_alley(alley, alley_ward) if alley is not None and alley_ward is not None else None,
+        ward=ward_from(ward),
+        alley=alley_from(alley, alley_ward)
+        if alley is not None and alley_ward is not None
+        else None,
         reporter=Reporter(
             resident.id,
             resident.channel,
@@ -59,7 +61,7 @@ def _report(
         description=row.description,
         state=ReportState(row.state),
         anonymous=row.anonymous,
-        location=_point(row.latitude, row.longitude),
+        location=point(row.latitude, row.longitude),
         created_at=row.created_at,
         collection_at=row.collection_at,
         assigned_officer_id=row.assigned_officer_id,

@@ -10,18 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
 from storage.announcements import AnnouncementRepository
-from storage.outbox import InboxRepository, OutboxRepository
+from storage.dialogues import DialogueRepository
+from storage.inbox import InboxRepository
+from storage.officers import OfficerRepository
+from storage.outbox import OutboxRepository
 from storage.report_figures import FiguresRepository
 from storage.reports import ReportRepository
-from storage.repositories import (
-    AlleyRepository,
-    DialogueRepository,
-    OfficerRepository,
-    ResidentRepository,
-    SubscriptionRepository,
-    WardRepository,
-)
+from storage.residents import ResidentRepository
+from storage.subscriptions import SubscriptionRepository
 from storage.volunteers import VolunteerRepository
+from storage.wards import AlleyRepository, WardRepository
 
 
 class SqlUnitOfWork:

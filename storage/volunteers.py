@@ -30,13 +30,13 @@ from storage.models import (
     VolunteerCallRow,
     WardRow,
 )
-from storage.repositories import Now, _point, _ward
+from storage.shared import Now, point, ward_from
 
 
 def _call(row: VolunteerCallRow, ward: WardRow) -> VolunteerCall:
     return VolunteerCall(
         id=row.id,
-        ward=_ward(ward),
+        ward=ward_from(ward),
         kind=CallKind(row.kind),
         title=row.title,
         starts_at=row.starts_at,
@@ -44,7 +44,7 @@ def _call(row: VolunteerCallRow, ward: WardRow) -> VolunteerCall:
         slots=row.slots,
         state=CallState(row.state),
         place=row.place,
-        location=_point(row.latitude, row.longitude),
+        location=point(row.latitude, row.longitude),
         signup_deadline=row.signup_deadline,
         bring=row.bring,
         organiser_id=row.organiser_id,
@@ -63,7 +63,7 @@ def _offer(row: OfferRow, resident: ResidentRow, ward: WardRow) -> Offer:
     return Offer(
         row.id,
         _recipient(resident),
-        _ward(ward),
+        ward_from(ward),
         OfferKind(row.kind),
         row.description,
         row.available,

@@ -121,6 +121,7 @@ class Conversation:
             chat_id=event.reply_to,
             payload=reply.to_payload(),
             resident_id=resident_id,
+            options=tuple((choice.label, choice.data) for choice in reply.choices),
         )
 
 

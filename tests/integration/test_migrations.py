@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import JSON, Connection, DateTime, column, inspect, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import migrate
@@ -68,3 +69,65 @@ async def test_the_migrated_schema_matches_the_models(engine: AsyncEngine) -> No
 
 async def test_the_migrated_schema_has_every_table_of_the_models(engine: AsyncEngine) -> None:
     assert await _tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
+
+
+OUTBOX_BEFORE_OPTIONS = table(
+    "outbox",
+    column("id"),
+    column("kind"),
+    column("channel"),
+    column("chat_id"),
+    column("payload", JSON),
+    column("status"),
+    column("not_before", DateTime),
+    column("attempts"),
+    column("created_at", DateTime),
+)
+OUTBOX_OPTIONS = table("outbox", column("id"), column("options", JSON))
+
+
+async def test_messages_queued_before_the_options_column_keep_their_options(db_url: str) -> None:
+    engine = create_engine(db_url)
+    at = datetime(2026, 12, 4, 14, 0)
+    payloads = {
+        1: {"text": "Ngôn ngữ?", "choices": [["Tiếng Việt", "lang:vi"], ["English", "lang:en"]]},
+        2: {"text": "No options", "choices": []},
+        3: {"text": "A payload from before choices were written down"},
+    }
+    try:
+        await migrate.upgrade(engine, "0007")
+        async with engine.begin() as connection:
+            await connection.execute(
+                OUTBOX_BEFORE_OPTIONS.insert(),
+                [
+                    {
+                        "id": row_id,
+                        "kind": "reply",
+                        "channel": "console",
+                        "chat_id": "42",
+                        "payload": payload,
+                        "status": "sent",
+                        "not_before": at,
+                        "attempts": 1,
+                        "created_at": at,
+                    }
+                    for row_id, payload in payloads.items()
+                ],
+            )
+        await migrate.upgrade(engine, "0008")
+        async with engine.connect() as connection:
+            result = await connection.execute(select(OUTBOX_OPTIONS))
+            found = {row_id: options for row_id, options in result}
+        assert found == {
+            1: [["Tiếng Việt", "lang:vi"], ["English", "lang:en"]],
+            2: [],
+            3: [],
+        }
+        await migrate.downgrade(engine, "0007")
+        async with engine.connect() as connection:
+            result = await connection.execute(
+                select(OUTBOX_BEFORE_OPTIONS.c.id, OUTBOX_BEFORE_OPTIONS.c.payload)
+            )
+            assert {row_id: payload for row_id, payload in result} == payloads
+    finally:
+        await engine.dispose()

@@ -29,7 +29,7 @@ from core.model import (
 from core.seeding import SeedError, SeedFile, SeedSummary, apply_seed, parse_seed
 from storage.database import session_factory
 from storage.models import AlleyRow, Base, OfficerRow, WardRow
-from storage.repositories import OfficerRepository
+from storage.officers import OfficerRepository
 from storage.uow import SqlUnitOfWork
 from tests.conftest import UnitOfWorkFactory
 from tests.support import FixedClock
