@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -35,10 +35,18 @@ class DispatchPolicy:
     max_backoff: float = 300.0
 
 
+def _no_groups(chat_id: str) -> bool:
+    return False
+
+
 @dataclass
 class Route:
+    """How one channel's messages leave: its messenger, its pace, and which chats are groups
+    (the channel knows; a group has limits of its own)."""
+
     messenger: Messenger
     pacer: Pacer
+    is_group: Callable[[str], bool] = _no_groups
 
 
 class Dispatcher:
@@ -99,7 +107,7 @@ class Dispatcher:
         route = self.routes[item.channel]
         # One chat's messages leave in the order they were queued.
         async with self._chat_locks((item.channel, item.chat_id)):
-            await route.pacer.acquire(item.chat_id, group=item.chat_id.startswith("-"))
+            await route.pacer.acquire(item.chat_id, group=route.is_group(item.chat_id))
             delivery = await route.messenger.deliver(item.chat_id, item.payload)
         if delivery.outcome is Outcome.RETRY_AFTER:
             route.pacer.pause(delivery.retry_after)

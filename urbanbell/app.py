@@ -1,35 +1,65 @@
-"""The composition root: builds everything from the settings and closes it in reverse."""
+"""The composition root: builds everything from the settings and closes it in reverse.
+
+Engine, units of work, use cases and the conversation (`open_app`); the inbox, the channels of
+the registry, the dispatcher, the planner and the periodic jobs (`App`); and `urbanbell run`
+(`serve`), which runs them with the web server until stopped.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
+import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
-from bot.channels.console.terminal import CHANNEL as CONSOLE
+from bot.channels.channel import Channel, ChannelError
+from bot.channels.console.channel import ConsoleChannel
+from bot.channels.console.messenger import CHANNEL as CONSOLE
+from bot.channels.inbox import Inbox
 from bot.channels.telegram.adapter import CHANNEL as TELEGRAM
+from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.zalo.adapter import CHANNEL as ZALO
+from bot.channels.zalo.channel import ZaloChannel
 from bot.chat.conversation import Conversation
 from bot.chat.i18n import Catalogues
 from bot.features.bell.wording import BellWording, CrowdedWording
 from bot.features.calls.wording import AnnouncementWording
 from bot.features.registry import build_router
 from bot.features.reports.wording import ReportWording
+from bot.web.calendar import calendar_route
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.triage import Triage
+from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from scheduler.jobs import build_scheduler
+from scheduler.pacing import Pace, Pacer
 from scheduler.planner import Planner
 from storage import migrate
 from storage.database import create_engine, session_factory, write_lock_for
 from storage.uow import SqlUnitOfWork
 from urbanbell.settings import LOCALES, Settings
 
-CONSOLE_RATE = 1000.0  # a terminal takes what it is given
+log = logging.getLogger(__name__)
+
+UNPACED_RATE = 1000.0  # the planner's rate for a channel without a limit: a terminal
+WEBHOOK_PORT = 8080  # where a webhook is served when URBANBELL_HTTP_PORT is not set
+
+
+class ServiceError(Exception):
+    """The bot cannot start; the message says what to change."""
 
 
 @dataclass
@@ -39,37 +69,144 @@ class App:
     clock: Clock
     catalogues: Catalogues
     conversation: Conversation
+    inbox: Inbox = field(init=False)
+    _dispatcher: Dispatcher | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.inbox = Inbox(self.conversation, self.wake)
 
     def uow(self) -> UnitOfWork:
         return self.conversation.uow_factory()
 
+    def wake(self) -> None:
+        """An answer is in the outbox: the dispatcher, once there is one, sends it now."""
+        if self._dispatcher is not None:
+            self._dispatcher.wake()
+
+    def channels(self) -> list[Channel]:
+        """The channels the settings turn on, in the registry's order."""
+        return [entry.build(self) for entry in REGISTRY if entry.wanted(self.settings)]
+
+    def channel(self, name: str) -> Channel:
+        return next(entry.build(self) for entry in REGISTRY if entry.name == name)
+
+    def dispatcher(self, channels: Sequence[Channel], only_chat: str | None = None) -> Dispatcher:
+        """The outbox's sender for these channels, each at its pace; `only_chat` for a console."""
+        paces = {entry.name: entry.pace(self.settings) for entry in REGISTRY}
+        self._dispatcher = Dispatcher(
+            self.uow,
+            {c.name: Route(c.messenger, Pacer(paces[c.name]), c.is_group) for c in channels},
+            self.clock,
+            DispatchPolicy(
+                lease=timedelta(seconds=self.settings.outbox_lease_seconds),
+                # About a second of sending on all channels together.
+                batch=max(1, min(200, int(sum(_rate(paces[c.name]) for c in channels)))),
+            ),
+            only_chat=only_chat,
+        )
+        return self._dispatcher
+
     def planner(self) -> Planner:
         """The bell's planner, timing each channel's reminders at that channel's rate."""
-        wording = BellWording(self.catalogues, self.settings.default_locale)
-        rates = {
-            TELEGRAM: self.settings.telegram_rate,
-            ZALO: self.settings.zalo_per_second,
-            CONSOLE: CONSOLE_RATE,
-        }
+        rates = {entry.name: _rate(entry.pace(self.settings)) for entry in REGISTRY}
         return Planner(
             self.uow,
             self.clock,
             self.conversation.holidays,
-            wording,
+            BellWording(self.catalogues, self.settings.default_locale),
             rates,
             group_lead=self.settings.reminder_lead_minutes,
             warning=CrowdedWording(self.catalogues, self.settings.default_locale),
         )
 
-    def scheduler(self) -> AsyncIOScheduler:
-        """The periodic jobs: the bell's planner, reports' and announcements' follow-ups."""
-        return build_scheduler(
+    def scheduler(self, channels: Sequence[Channel] = ()) -> AsyncIOScheduler:
+        """The periodic jobs: the bell's planner, reports' and announcements' follow-ups, and
+        the channels' own."""
+        scheduler = build_scheduler(
             self.planner(),
             self.uow,
             self.clock,
             self.conversation.triage,
             AnnouncementWording(self.catalogues, self.settings.default_locale),
         )
+        for channel in channels:
+            for job in channel.jobs():
+                scheduler.add_job(
+                    job.run,
+                    "interval",
+                    seconds=job.every.total_seconds(),
+                    id=job.id,
+                    next_run_time=self.clock.now(),
+                    coalesce=True,
+                    misfire_grace_time=int(job.every.total_seconds()),
+                )
+        return scheduler
+
+
+def _rate(pace: Pace) -> float:
+    return pace.per_second or UNPACED_RATE
+
+
+def _webhook(settings: Settings, url: str | None) -> tuple[str, str] | None:
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    return (url, secret) if url and secret else None
+
+
+def _telegram(app: App) -> Channel:
+    settings = app.settings
+    assert settings.telegram_token is not None
+    return TelegramChannel(
+        settings.telegram_token.get_secret_value(),
+        settings.telegram_api_url,
+        app.inbox,
+        app.conversation.router.features,
+        app.catalogues,
+        settings.default_locale,
+        app.uow,
+        _webhook(settings, settings.telegram_webhook_url),
+        paid=settings.telegram_paid_broadcast,
+    )
+
+
+def _zalo(app: App) -> Channel:
+    settings = app.settings
+    assert settings.zalo_token is not None
+    return ZaloChannel(
+        settings.zalo_token.get_secret_value(),
+        settings.zalo_api_url,
+        app.inbox,
+        _webhook(settings, settings.zalo_webhook_url),
+    )
+
+
+@dataclass(frozen=True)
+class ChannelEntry:
+    """A chat platform: whether `urbanbell run` serves it, how it is built, its limits."""
+
+    name: str
+    wanted: Callable[[Settings], bool]
+    build: Callable[[App], Channel]
+    pace: Callable[[Settings], Pace]
+
+
+REGISTRY = (
+    ChannelEntry(
+        TELEGRAM,
+        lambda s: s.telegram_token is not None,
+        _telegram,
+        lambda s: Pace(
+            s.telegram_rate, s.telegram_per_chat_per_second, s.telegram_per_group_per_minute
+        ),
+    ),
+    ChannelEntry(
+        ZALO,
+        lambda s: s.zalo_token is not None,
+        _zalo,
+        lambda s: Pace(s.zalo_per_second, s.zalo_per_chat_per_second),
+    ),
+    # Only `urbanbell console` talks in the terminal, with a dispatcher of its own person.
+    ChannelEntry(CONSOLE, lambda s: False, lambda app: ConsoleChannel(), lambda s: Pace()),
+)
 
 
 def build_conversation(
@@ -108,3 +245,135 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
         yield App(settings, engine, clock, catalogues, conversation)
     finally:
         await engine.dispose()
+
+
+def check_channels(settings: Settings) -> None:
+    """Refuse to start without a channel, or with half a webhook."""
+    if not any(entry.wanted(settings) for entry in REGISTRY):
+        raise ServiceError(
+            "no channel configured: set URBANBELL_TELEGRAM_TOKEN to the token BotFather gave you, "
+            "or URBANBELL_ZALO_TOKEN to your Zalo bot's token, or both (and "
+            "URBANBELL_TELEGRAM_WEBHOOK_URL or URBANBELL_ZALO_WEBHOOK_URL with "
+            "URBANBELL_WEBHOOK_SECRET for a webhook)"
+        )
+    urls = {
+        "URBANBELL_TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url,
+        "URBANBELL_ZALO_WEBHOOK_URL": settings.zalo_webhook_url,
+    }
+    for name, url in urls.items():
+        if url and settings.webhook_secret is None:
+            raise ServiceError(f"setting URBANBELL_WEBHOOK_SECRET: required with {name}")
+    if urls["URBANBELL_TELEGRAM_WEBHOOK_URL"] and urls["URBANBELL_ZALO_WEBHOOK_URL"]:
+        paths = {_webhook_path(url, "") for url in urls.values() if url}
+        if len(paths) == 1:
+            raise ServiceError(
+                "setting URBANBELL_ZALO_WEBHOOK_URL: its path must differ from "
+                "URBANBELL_TELEGRAM_WEBHOOK_URL's, as both are served by one web server"
+            )
+
+
+async def serve(app: App, stop: asyncio.Event | None = None) -> None:
+    """`urbanbell run`: the channels, the dispatcher, the jobs and the web server, until `stop`
+    is set, or until SIGINT or SIGTERM when no event is given."""
+    settings = app.settings
+    check_channels(settings)
+    channels = app.channels()
+    dispatcher = app.dispatcher(channels)
+    scheduler = app.scheduler(channels)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            for channel in channels:
+                await stack.enter_async_context(channel)
+            scheduler.start()
+            work = [dispatcher.run()]
+            holidays = app.conversation.holidays
+            routes = [calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues)]
+            hooked = [c for c in channels if c.webhook is not None]
+            work += [c.poll() for c in channels if c.webhook is None]
+            for channel in hooked:
+                assert channel.webhook is not None
+                routes += channel.routes(_webhook_path(channel.webhook[0], f"/{channel.name}"))
+
+            async def register_webhooks() -> None:
+                for channel in hooked:
+                    await channel.register_webhook()
+
+            host = settings.http_host
+            if hooked:
+                port = settings.http_port or WEBHOOK_PORT
+                work.append(_serve_web(host, port, routes, register_webhooks))
+            elif settings.http_port is not None:
+                work.append(_serve_web(host, settings.http_port, routes))
+            log.info("Urban Bell is running on %s", " and ".join(c.label for c in channels))
+            await _until_stopped(work, stop)
+    except ChannelError as error:
+        raise ServiceError(str(error)) from None
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+
+def _webhook_path(url: str, default: str) -> str:
+    return urlsplit(url).path or default
+
+
+async def _serve_web(
+    host: str,
+    port: int,
+    routes: Sequence[BaseRoute],
+    listening: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Serve the routes; once the server listens, call `listening`."""
+    config = uvicorn.Config(
+        Starlette(routes=list(routes)),
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+    )
+    # uvicorn catches SIGINT and SIGTERM while it serves, stops, then raises them again for
+    # `_until_stopped`.
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    try:
+        # uvicorn only offers a flag; it is up within milliseconds, or serving has failed.
+        for _ in range(1000):
+            if server.started or serving.done():
+                break
+            await asyncio.sleep(0.01)
+        if server.started and listening is not None:
+            await listening()
+        await serving
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await serving
+
+
+async def _until_stopped(
+    work: list[Coroutine[Any, Any, None]], stop: asyncio.Event | None
+) -> None:
+    """Run the coroutines until stopped (by `stop`, else by SIGINT or SIGTERM), or until one of
+    them fails."""
+    signals = stop is None
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    if signals:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(w) for w in work]
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            error = task.exception()
+            if error is not None:
+                raise error
+    finally:
+        for task in [*tasks, stopper]:
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*tasks, stopper, return_exceptions=True)
+        if signals:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)

@@ -12,15 +12,13 @@ from pathlib import Path
 
 import yaml
 
-from bot.channels.console.terminal import CHANNEL, ConsoleMessenger, chat
+from bot.channels.console.messenger import CHANNEL
+from bot.channels.console.terminal import chat
 from bot.chat.events import Sender
 from bot.features.bell.wording import NoticeWording
 from core.errors import WardNotFound
 from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
-from scheduler.dispatcher import Dispatcher, Route
-from scheduler.pacing import Pace, Pacer
-from urbanbell.app import App, open_app
-from urbanbell.service import ServiceError, check_channels, serve
+from urbanbell.app import App, ServiceError, check_channels, open_app, serve
 from urbanbell.settings import LOCALES, Settings, SettingsError, bot_username, load_settings
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
@@ -206,8 +204,8 @@ async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _chat(app: App, args: argparse.Namespace) -> None:
     sender = Sender(CHANNEL, str(args.user), None, args.lang)
-    routes = {CHANNEL: Route(ConsoleMessenger(), Pacer(Pace()))}
-    dispatcher = Dispatcher(app.uow, routes, app.clock, only_chat=sender.id)
+    console = [app.channel(CHANNEL)]
+    dispatcher = app.dispatcher(console, only_chat=sender.id)
     language = app.catalogues.pick(None, args.lang, app.settings.default_locale)
     _ = app.catalogues.get(language).gettext
     greeting = _(
@@ -215,11 +213,11 @@ async def _chat(app: App, args: argparse.Namespace) -> None:
         "and press Ctrl-D to leave."
     )
     # The bell rings in the terminal too: plan it, and send what comes due while chatting.
-    scheduler = app.scheduler()
+    scheduler = app.scheduler(console)
     scheduler.start()
     ringing = asyncio.create_task(dispatcher.run())
     try:
-        await chat(app.conversation, dispatcher.send_due, sender, greeting=greeting)
+        await chat(app.inbox, dispatcher.send_due, sender, greeting=greeting)
     finally:
         ringing.cancel()
         with contextlib.suppress(asyncio.CancelledError):

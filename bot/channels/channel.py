@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -12,6 +15,15 @@ from core.ports import Messenger
 
 class ChannelError(Exception):
     """The channel cannot start; the message says which setting to change."""
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work a channel wants done every so often while it runs, first at start-up."""
+
+    id: str
+    every: timedelta
+    run: Callable[[], Awaitable[None]]
 
 
 class Channel(Protocol):
@@ -34,6 +46,14 @@ class Channel(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+    def is_group(self, chat_id: str) -> bool:
+        """Whether the chat is a group (the platform's limits for groups apply)."""
+        ...
+
+    def jobs(self) -> list[PeriodicJob]:
+        """The channel's periodic work, for the scheduler."""
+        ...
 
     def routes(self, path: str) -> list[Route]:
         """The web routes the platform posts updates to, when it uses a webhook."""

@@ -11,9 +11,8 @@ import yaml
 
 from core.seeding import apply_seed, parse_seed
 from tests.fakes.telegram import FakeTelegram, Sent
-from urbanbell.app import App, open_app
+from urbanbell.app import App, open_app, serve
 from urbanbell.cli import DEMO_SEED
-from urbanbell.service import serve
 from urbanbell.settings import Settings
 
 

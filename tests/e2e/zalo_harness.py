@@ -10,8 +10,7 @@ from typing import Any
 from core.clock import Clock
 from tests.e2e.telegram_harness import seed_demo
 from tests.fakes.zalo import FakeZalo
-from urbanbell.app import App, open_app
-from urbanbell.service import serve
+from urbanbell.app import App, open_app, serve
 from urbanbell.settings import Settings
 
 LAN = "6ede9afa6a7d2a3c1b54"  # a resident's Zalo id; her chat with the bot has the same id

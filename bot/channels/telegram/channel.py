@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
+from datetime import timedelta
 from types import TracebackType
 
 from starlette.routing import Route
 from telegram.error import InvalidToken
 
-from bot.channels.channel import ChannelError
+from bot.channels.channel import ChannelError, PeriodicJob
+from bot.channels.inbox import Inbox
 from bot.channels.telegram.adapter import CHANNEL
-from bot.channels.telegram.app import ChatQueue, build_application
 from bot.channels.telegram.menus import Menus
 from bot.channels.telegram.messenger import TelegramMessenger
 from bot.channels.telegram.polling import ALLOWED_UPDATES, poll
+from bot.channels.telegram.updates import build_bot
 from bot.channels.telegram.webhook import webhook_route
-from bot.chat.conversation import Conversation
 from bot.chat.i18n import Catalogues
+from bot.chat.table import Feature
 from core.ports import UnitOfWorkFactory
+
+# Officers come and go with `urbanbell seed`, run by another process: look every few minutes
+# (it costs one query; Telegram is asked only when something changed).
+OFFICER_MENUS_EVERY = timedelta(minutes=5)
 
 
 class TelegramChannel:
@@ -27,30 +33,28 @@ class TelegramChannel:
         self,
         token: str,
         api_url: str,
-        conversation: Conversation,
+        inbox: Inbox,
+        features: Sequence[Feature],
         catalogues: Catalogues,
         default_language: str,
-        queued: Callable[[], None],
+        uow_factory: UnitOfWorkFactory,
         webhook: tuple[str, str] | None = None,  # (public URL, secret)
         paid: bool = False,  # send as paid broadcast, beyond 30 messages a second
     ) -> None:
-        self.application = build_application(token, api_url, conversation, queued)
-        self.messenger = TelegramMessenger(self.application.bot, paid)
-        self.catalogues = catalogues
-        self.default_language = default_language
+        self.bot = build_bot(token, api_url)
+        self.messenger = TelegramMessenger(self.bot, paid)
+        self.inbox = inbox
+        self.uow_factory = uow_factory
         self.webhook = webhook
-        self.chats = ChatQueue()
-        self.menus = Menus(
-            self.application.bot, conversation.router.features, catalogues, default_language
-        )
+        self.menus = Menus(self.bot, features, catalogues, default_language)
 
     @property
     def label(self) -> str:
-        return f"Telegram as @{self.application.bot.username}"
+        return f"Telegram as @{self.bot.username}"
 
     async def __aenter__(self) -> TelegramChannel:
         try:
-            await self.application.initialize()
+            await self.bot.initialize()
         except InvalidToken:
             raise ChannelError(
                 "setting URBANBELL_TELEGRAM_TOKEN: Telegram refused this token"
@@ -64,25 +68,29 @@ class TelegramChannel:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.application.shutdown()
+        await self.bot.shutdown()
+
+    def is_group(self, chat_id: str) -> bool:
+        return chat_id.startswith("-")  # Telegram gives groups negative ids
+
+    def jobs(self) -> list[PeriodicJob]:
+        return [PeriodicJob("officer-menus", OFFICER_MENUS_EVERY, self.refresh_officer_menus)]
 
     def routes(self, path: str) -> list[Route]:
         """The web routes Telegram posts updates to, when it uses a webhook."""
         if self.webhook is None:
             return []
-        return [webhook_route(path, self.application, self.chats, self.webhook[1])]
+        return [webhook_route(path, self.bot, self.inbox, self.webhook[1])]
 
     async def register_webhook(self) -> None:
         """Tell Telegram where to post; call it once the web server listens."""
         assert self.webhook is not None
         url, secret = self.webhook
-        await self.application.bot.set_webhook(
-            url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
-        )
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
 
-    async def refresh_officer_menus(self, uow_factory: UnitOfWorkFactory) -> None:
+    async def refresh_officer_menus(self) -> None:
         """Show each officer their own commands; run at start-up and when officers may change."""
-        async with uow_factory() as uow:
+        async with self.uow_factory() as uow:
             roles = await uow.officers.roles_on(CHANNEL)
         await self.menus.refresh_officers(
             {int(user): held for user, held in roles.items() if user.lstrip("-").isdigit()}
@@ -90,4 +98,4 @@ class TelegramChannel:
 
     async def poll(self) -> None:
         """Fetch updates until cancelled (only without a webhook)."""
-        await poll(self.application, self.chats)
+        await poll(self.bot, self.inbox)

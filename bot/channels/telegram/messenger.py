@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -12,9 +11,10 @@ import httpx
 from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.channels.parts import send_parts
 from bot.channels.telegram.adapter import CHANNEL, IMAGE_FILE, render
 from bot.chat.replies import Document, Picture
-from core.model import PARTS_SENT, Delivery, Outcome
+from core.model import Delivery, Outcome
 
 # Failures that happen once the request was sent: waiting for or reading the answer.
 AFTER_SENDING = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
@@ -48,14 +48,7 @@ class TelegramMessenger:
         for number, attachment in enumerate(attachments, 1):
             markup = keyboard if number == len(attachments) else None
             steps.append(functools.partial(self._attach, chat, attachment, markup))
-        sent = 0
-        try:
-            for step in steps[int(payload.get(PARTS_SENT, 0)) :]:  # those sent before: not again
-                await step()
-                sent += 1
-        except TelegramError as error:
-            return replace(outcome_of(error), parts_sent=sent)
-        return Delivery(Outcome.SENT)
+        return await send_parts(payload, steps, TelegramError, outcome_of)
 
     async def _text(self, chat: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         await self.bot.send_message(

@@ -6,32 +6,28 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from telegram import Update
+from telegram import Bot
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
-from telegram.ext import Application
 
-from bot.channels.telegram.app import ChatQueue
+from bot.channels.inbox import Inbox, retry_wait
+from bot.channels.telegram.updates import handle_updates
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
-async def poll(
-    application: Application,  # type: ignore[type-arg]
-    chats: ChatQueue,
-    poll_seconds: int = 30,
-) -> None:
+async def poll(bot: Bot, inbox: Inbox, poll_seconds: int = 30) -> None:
     """Fetch and handle updates until cancelled.
 
     Telegram forgets updates once `getUpdates` is asked for a later offset; the offset moves
-    past a batch only after the whole batch is handled, so a crash loses none of it, and the
-    inbox makes those handled before the crash count once.
+    past an update only after its answer is stored, so a crash or a database away loses none:
+    those handled before come again and the inbox's processed-updates key makes them count once.
     """
-    bot = application.bot
     await bot.delete_webhook()
     offset: int | None = None
     failures = 0
+    unstored = 0
     while True:
         try:
             updates = await bot.get_updates(
@@ -50,17 +46,15 @@ async def poll(
             log.warning("getUpdates failed (%s); trying again in %.0f s", error, delay)
             await asyncio.sleep(delay)
             continue
-        if updates:
-            await handle_batch(application, chats, updates)
+        if not updates:
+            continue
+        failed = await handle_updates(inbox, updates)
+        if failed is None:
             offset = updates[-1].update_id + 1
-
-
-async def handle_batch(
-    application: Application,  # type: ignore[type-arg]
-    chats: ChatQueue,
-    updates: tuple[Update, ...] | list[Update],
-) -> None:
-    """Handle a batch: each chat's updates in order, different chats at the same time."""
-    await asyncio.gather(
-        *(chats.run(u, lambda u=u: application.process_update(u)) for u in updates)  # type: ignore[misc]
-    )
+            unstored = 0
+            continue
+        offset = updates[failed].update_id
+        unstored += 1
+        delay = retry_wait(unstored)
+        log.warning("update %d could not be stored; asking again in %.0f s", offset, delay)
+        await asyncio.sleep(delay)

@@ -8,23 +8,19 @@ import logging
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from telegram import Update
-from telegram.ext import Application
+from telegram import Bot, Update
 
-from bot.channels.telegram.app import ChatQueue
+from bot.channels.inbox import Inbox
+from bot.channels.telegram.updates import handle_updates
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def webhook_route(
-    path: str,
-    application: Application,  # type: ignore[type-arg]
-    chats: ChatQueue,
-    secret: str,
-) -> Route:
-    """A route that handles an update before answering, so that Telegram retries on a crash."""
+def webhook_route(path: str, bot: Bot, inbox: Inbox, secret: str) -> Route:
+    """A route that answers 200 only once the update's answer is stored, so that Telegram
+    delivers it again after a crash or while the database is away."""
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -32,12 +28,13 @@ def webhook_route(
             log.warning("webhook request without the right secret from %s", request.client)
             return Response(status_code=403)
         try:
-            update = Update.de_json(await request.json(), application.bot)
+            update = Update.de_json(await request.json(), bot)
         except (ValueError, KeyError, TypeError):
             return Response(status_code=400)
         if update is None:
             return Response(status_code=400)
-        await chats.run(update, lambda: application.process_update(update))
+        if await handle_updates(inbox, [update]) is not None:
+            return Response(status_code=503)  # not kept: Telegram should deliver it again
         return Response(status_code=200)
 
     return Route(path, receive, methods=["POST"])

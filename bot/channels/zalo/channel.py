@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import TracebackType
 
 import httpx
 from starlette.routing import Route
 
-from bot.channels.channel import ChannelError
+from bot.channels.channel import ChannelError, PeriodicJob
+from bot.channels.inbox import Inbox
 from bot.channels.zalo.adapter import CHANNEL
 from bot.channels.zalo.client import ZaloClient, ZaloError
-from bot.channels.zalo.inbox import Inbox
 from bot.channels.zalo.messenger import ZaloMessenger
 from bot.channels.zalo.polling import REFUSED, poll
 from bot.channels.zalo.webhook import webhook_route
-from bot.chat.conversation import Conversation
 
 
 class ZaloChannel:
@@ -25,13 +23,12 @@ class ZaloChannel:
         self,
         token: str,
         api_url: str,
-        conversation: Conversation,
-        queued: Callable[[], None],
+        inbox: Inbox,
         webhook: tuple[str, str] | None = None,  # (public URL, secret)
     ) -> None:
         self.client = ZaloClient(token, api_url)
         self.messenger = ZaloMessenger(self.client)
-        self.inbox = Inbox(conversation, queued)
+        self.inbox = inbox
         self.webhook = webhook
         self._name = ""
 
@@ -64,6 +61,12 @@ class ZaloChannel:
         tb: TracebackType | None,
     ) -> None:
         await self.client.close()
+
+    def is_group(self, chat_id: str) -> bool:
+        return False  # Zalo's ids do not tell; groups have no limits of their own here
+
+    def jobs(self) -> list[PeriodicJob]:
+        return []
 
     def routes(self, path: str) -> list[Route]:
         if self.webhook is None:

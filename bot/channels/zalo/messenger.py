@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
 import httpx
 
+from bot.channels.parts import send_parts
 from bot.channels.zalo.adapter import CHANNEL, render
 from bot.channels.zalo.client import ZaloClient, ZaloError
-from core.model import PARTS_SENT, Delivery, Outcome
+from core.model import Delivery, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -45,20 +45,16 @@ class ZaloMessenger:
         ]
         if outgoing.photo is not None:
             steps.append(functools.partial(self.client.send_photo, chat_id, outgoing.photo))
-        sent = 0
-        try:
-            for step in steps[int(payload.get(PARTS_SENT, 0)) :]:  # those sent before: not again
-                await step()
-                sent += 1
-        except ZaloError as error:
-            return replace(outcome_of(error), parts_sent=sent)
-        except httpx.HTTPError as error:
-            reason = f"{type(error).__name__}: {error}"
-            # Only a failure before the request reached Zalo is safe to repeat.
-            may_have_arrived = isinstance(error, AFTER_SENDING)
-            outcome = Outcome.UNCERTAIN if may_have_arrived else Outcome.RETRY
-            return Delivery(outcome, reason, parts_sent=sent)
-        return Delivery(Outcome.SENT)
+        return await send_parts(payload, steps, (ZaloError, httpx.HTTPError), _outcome)
+
+
+def _outcome(error: Exception) -> Delivery:
+    if isinstance(error, ZaloError):
+        return outcome_of(error)
+    reason = f"{type(error).__name__}: {error}"
+    # Only a failure before the request reached Zalo is safe to repeat.
+    may_have_arrived = isinstance(error, AFTER_SENDING)
+    return Delivery(Outcome.UNCERTAIN if may_have_arrived else Outcome.RETRY, reason)
 
 
 def outcome_of(error: ZaloError) -> Delivery:

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 import httpx
 
 from bot.channels.channel import ChannelError
+from bot.channels.inbox import Inbox
+from bot.channels.zalo.adapter import to_incoming
 from bot.channels.zalo.client import ZaloClient, ZaloError
-from bot.channels.zalo.inbox import Inbox
-from bot.chat.conversation import NotStored
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +62,9 @@ async def _with_retries(call: Callable[[], Awaitable[T]]) -> T:
 async def handle_until_stored(inbox: Inbox, update: Mapping[str, Any]) -> None:
     """Handle the update, trying again while nothing can be stored: Zalo will not hand it
     out twice, and the next ones wait meanwhile."""
-    failures = 0
-    while True:
-        try:
-            await inbox.handle(update)
-            return
-        except NotStored as error:
-            failures += 1
-            await _back_off(failures, error)
+    event = to_incoming(update)
+    if event is not None:
+        await inbox.handle_until_stored(event)
 
 
 async def _back_off(failures: int, error: Exception) -> None:

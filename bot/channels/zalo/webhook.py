@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.channels.zalo.adapter import unwrap
-from bot.channels.zalo.inbox import Inbox
+from bot.channels.inbox import Inbox
+from bot.channels.zalo.adapter import to_incoming, unwrap
 from bot.chat.conversation import NotStored
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,9 @@ def webhook_route(path: str, inbox: Inbox, secret: str) -> Route:
         if not isinstance(body, Mapping):
             return Response(status_code=400)
         try:
-            await inbox.handle(unwrap(body))
+            event = to_incoming(unwrap(body))
+            if event is not None:
+                await inbox.handle(event)
         except NotStored:
             return Response(status_code=503)  # not kept: Zalo should deliver it again
         return Response(status_code=200)
