@@ -8,7 +8,7 @@ and they are taken back if the volunteer leaves.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -19,7 +19,6 @@ from core.errors import (
     InvalidCall,
     NotAllowed,
     NotSignedUp,
-    OfferNotFound,
     ReportNotFound,
     SignupsClosed,
     TextTooLong,
@@ -37,8 +36,6 @@ from core.mobilisation import (
     CallDraft,
     CallState,
     Measure,
-    Offer,
-    OfferKind,
     Recipient,
     Roster,
     SignupStatus,
@@ -235,6 +232,14 @@ async def call_for_resident(uow: UnitOfWork, call_id: int) -> tuple[VolunteerCal
     return call, max(0, call.slots - joined)
 
 
+async def calendar_call(uow: UnitOfWork, resident_id: int, call_id: int) -> VolunteerCall:
+    """A call the resident has a place in, for their calendar; to others it does not exist."""
+    call = await uow.volunteers.call(call_id)
+    if call is None or await status_of(uow, resident_id, call_id) is not SignupStatus.JOINED:
+        raise CallNotFound()
+    return call
+
+
 async def status_of(uow: UnitOfWork, resident_id: int, call_id: int) -> SignupStatus | None:
     found = await uow.volunteers.signup(call_id, resident_id)
     return None if found is None else found.status
@@ -263,6 +268,22 @@ async def roster(uow: UnitOfWork, officers: Sequence[Officer], call_id: int) -> 
         sum(1 for s in signups if s.status is SignupStatus.DECLINED),
         sum(1 for s in signups if s.status is SignupStatus.LEFT),
     )
+
+
+async def call_to_manage(
+    uow: UnitOfWork, officers: Sequence[Officer], call_id: int
+) -> VolunteerCall:
+    """The call, for an organiser of its ward; to anyone else it does not exist."""
+    return await _managed(uow, officers, call_id)
+
+
+async def call_audience(
+    uow: UnitOfWork, officers: Sequence[Officer], ward_id: int, alley_ids: Collection[int]
+) -> int:
+    """How many residents a call to the followers of the alleys would invite."""
+    organiser_in(officers, ward_id)
+    listening, _muted = await uow.announcements.audience_size(alley_ids)
+    return listening
 
 
 async def message_volunteers(
@@ -344,69 +365,6 @@ async def close_call(
     return closed
 
 
-async def offer_help(
-    uow: UnitOfWork,
-    resident_id: int,
-    ward_id: int,
-    kind: OfferKind,
-    description: str,
-    available: str | None,
-) -> Offer:
-    """Record what the resident can give the ward, and when they are free."""
-    if not description.strip() or len(description) > MAX_TEXT:
-        raise InvalidCall("description")
-    if ward_id not in {ward.id for ward in await uow.wards.all()}:
-        raise InvalidCall("ward")
-    offer = await uow.volunteers.add_offer(resident_id, ward_id, kind, description, available)
-    return offer
-
-
-async def withdraw_offer(uow: UnitOfWork, resident_id: int, offer_id: int) -> None:
-    if not await uow.volunteers.withdraw_offer(offer_id, resident_id):
-        raise OfferNotFound()
-
-
-async def find_offers(
-    uow: UnitOfWork, officers: Sequence[Officer], ward_id: int, kind: OfferKind | None
-) -> list[Offer]:
-    """The ward's offers of help (of one kind, if given), for its organisers."""
-    organiser_in(officers, ward_id)
-    return await uow.volunteers.offers([ward_id], kind, limit=30)
-
-
-async def invite_from_offer(
-    uow: UnitOfWork,
-    officers: Sequence[Officer],
-    offer_id: int,
-    call_id: int,
-    now: datetime,
-    notices: CallNotices,
-) -> tuple[Offer, VolunteerCall, bool]:
-    """Invite the resident behind an offer to a call of the same ward; say whether this is
-    the first time they are invited so."""
-    offer = await uow.volunteers.offer(offer_id)
-    if offer is None:
-        raise OfferNotFound()
-    call = await _managed(uow, officers, call_id)
-    if offer.ward.id != call.ward.id:
-        raise OfferNotFound()
-    if not call.open_for_signups(now):
-        raise SignupsClosed()
-    to = offer.resident
-    invited = await uow.outbox.add(
-        NewMessage(
-            kind=NOTICE,
-            channel=to.channel,
-            chat_id=to.chat_id,
-            payload=notices.invitation(call, to),
-            resident_id=to.resident_id,
-            key=f"call:{call.id}:offer:{to.resident_id}",
-            expires_at=call.signup_deadline or call.starts_at,
-        )
-    )
-    return offer, call, invited is not None
-
-
 async def volunteer_figures(
     uow: UnitOfWork, ward_ids: Collection[int], since: datetime, until: datetime
 ) -> VolunteerFigures:
@@ -430,17 +388,20 @@ async def resolve_report(
     uow: UnitOfWork,
     officers: Sequence[Officer],
     call_id: int,
-    note: str,
+    note: Callable[[VolunteerCall], str],
     now: datetime,
     triage: Triage,
 ) -> Report:
     """Resolve the report a closed call was made for, as an officer of its ward would (its
-    reporter is told, and the change joins the report's trail)."""
+    reporter is told, and the change joins the report's trail); `note` words the change.
+    To someone with no role in the call's ward the call does not exist."""
     call = await uow.volunteers.call(call_id)
     if call is None or call.report_id is None or call.state is not CallState.CLOSED:
         raise CallNotFound()
+    if not any(officer.ward.id == call.ward.id for officer in officers):
+        raise CallNotFound()
     return await change_state(
-        uow, officers, call.report_id, ReportState.RESOLVED, note, now, triage
+        uow, officers, call.report_id, ReportState.RESOLVED, note(call), now, triage
     )
 
 

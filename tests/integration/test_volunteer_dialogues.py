@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from bot.chat.conversation import Conversation
 from bot.chat.i18n import Catalogues
-from bot.features.calls.wording import AnnouncementWording
+from bot.features.announcements.wording import AnnouncementWording
 from core import announcements
 from core.ports import UnitOfWorkFactory
 from storage.models import OutboxRow, SignupRow, VolunteerCallRow

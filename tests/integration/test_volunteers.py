@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from core import volunteers
+from core import offers, volunteers
 from core.errors import (
     CallNotFound,
     CallNotOver,
@@ -397,19 +397,19 @@ async def test_organisers_find_offers_by_kind_and_invite_from_them_once(
     organiser = await _organiser(uow_factory)
     truck, hands = await residents(uow_factory, 2, first=50)
     async with uow_factory() as uow:
-        lorry = await volunteers.offer_help(
+        lorry = await offers.offer_help(
             uow, truck, call.ward.id, OfferKind.TRANSPORT, "Xe ba gác", "Sáng thứ Bảy"
         )
-        await volunteers.offer_help(uow, hands, call.ward.id, OfferKind.LABOUR, "Hai tay", None)
+        await offers.offer_help(uow, hands, call.ward.id, OfferKind.LABOUR, "Hai tay", None)
         await uow.commit()
 
     async with uow_factory() as uow:
-        found = await volunteers.find_offers(uow, [organiser], call.ward.id, OfferKind.TRANSPORT)
-        every = await volunteers.find_offers(uow, [organiser], call.ward.id, None)
-        first = await volunteers.invite_from_offer(
+        found = await offers.find_offers(uow, [organiser], call.ward.id, OfferKind.TRANSPORT)
+        every = await offers.find_offers(uow, [organiser], call.ward.id, None)
+        first = await offers.invite_from_offer(
             uow, [organiser], lorry.id, call.id, clock.now(), NOTICES
         )
-        again = await volunteers.invite_from_offer(
+        again = await offers.invite_from_offer(
             uow, [organiser], lorry.id, call.id, clock.now(), NOTICES
         )
         await uow.commit()
@@ -420,7 +420,7 @@ async def test_organisers_find_offers_by_kind_and_invite_from_them_once(
     invited = [r.chat_id for r in await outbox(uow_factory) if ":offer:" in (r.key or "")]
     assert invited == ["50"]
     async with uow_factory() as uow:
-        await volunteers.withdraw_offer(uow, truck, lorry.id)
+        await offers.withdraw_offer(uow, truck, lorry.id)
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.volunteers.offers_of(truck) == []
