@@ -10,10 +10,10 @@ from bot.chat.events import Incoming
 from bot.chat.plain import is_number
 from bot.chat.replies import Choice
 from bot.features.calls import from_report
-from bot.features.calls.organising import at, call_wording, name, roster_on_button
+from bot.features.calls.organisers import at, call_wording, name, roster_on_button
 from bot.features.calls.wording import MEASURE_QUESTIONS, amount, results_lines, when
 from bot.features.general.handlers import out_of_date
-from core import volunteers
+from core import organising, volunteers
 from core.errors import CallNotFound, CallNotOver, InvalidCall
 from core.mobilisation import MEASURES_OF, Attendance, CallState, Measure, Roster, VolunteerCall
 from core.reports import MAY_TRIAGE
@@ -142,7 +142,7 @@ async def close_confirmed(ctx: Context, args: list[str]) -> None:
     data = ctx.data(Closing)
     came = frozenset(data.came)
     try:
-        call = await volunteers.close_call(
+        call = await organising.close_call(
             ctx.uow,
             await ctx.officers(),
             data.call,
@@ -180,7 +180,7 @@ async def _closing(ctx: Context, step: str) -> Roster | None:
     if not at(ctx, CLOSE, step):
         return None
     try:
-        return await volunteers.roster(ctx.uow, await ctx.officers(), ctx.data(Closing).call)
+        return await organising.roster(ctx.uow, await ctx.officers(), ctx.data(Closing).call)
     except CallNotFound:
         return None
 
@@ -207,7 +207,7 @@ async def _ask_came(ctx: Context, data: Closing, roster: Roster) -> None:
 async def _hours(ctx: Context, text: str) -> None:
     _ = ctx._
     hours = _number(text)
-    if hours is None or hours > volunteers.MAX_HOURS:
+    if hours is None or hours > organising.MAX_HOURS:
         ctx.say(_("Please write the hours as a number from 0 to 24."))
         return
     data = ctx.data(Closing)

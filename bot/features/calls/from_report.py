@@ -7,7 +7,7 @@ from bot.chat.context import Context
 from bot.chat.plain import is_number
 from bot.features.calls import newcall
 from bot.features.general.handlers import out_of_date
-from core import volunteers
+from core import organising
 from core.errors import CallNotFound, MoveNotAllowed, NotAllowed, ReportNotFound
 from core.mobilisation import CallKind, VolunteerCall
 
@@ -24,7 +24,7 @@ async def call_for_report(ctx: Context, args: list[str]) -> None:
         await out_of_date(ctx, args)
         return
     try:
-        report = await volunteers.report_to_call_for(ctx.uow, await ctx.officers(), int(args[1]))
+        report = await organising.report_to_call_for(ctx.uow, await ctx.officers(), int(args[1]))
     except ReportNotFound:
         await out_of_date(ctx, args)
         return
@@ -53,7 +53,7 @@ async def resolve_report(ctx: Context, args: list[str]) -> None:
         return _("Done by volunteers: {title}").format(title=call.title)
 
     try:
-        report = await volunteers.resolve_report(
+        report = await organising.resolve_report(
             ctx.uow, await ctx.officers(), int(args[0]), note, ctx.now, ctx.triage
         )
     except (CallNotFound, ReportNotFound):

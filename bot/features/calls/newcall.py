@@ -14,10 +14,10 @@ from bot.chat.events import Incoming, Kind
 from bot.chat.plain import is_number
 from bot.chat.replies import Choice
 from bot.features.audience import DONE, WHOLE_WARD, audience_choices, picked
-from bot.features.calls.organising import at, call_wording, organised_ward, organised_wards
+from bot.features.calls.organisers import at, call_wording, organised_ward, organised_wards
 from bot.features.calls.wording import KIND_NAMES, call_card
 from bot.features.general.handlers import out_of_date
-from core import volunteers
+from core import organising
 from core.errors import InvalidCall, NotAllowed
 from core.mobilisation import (
     MAX_AHEAD,
@@ -295,7 +295,7 @@ async def send_call(ctx: Context, args: list[str]) -> None:
         return
     data = ctx.data(NewCall)
     try:
-        call, invited = await volunteers.open_call(
+        call, invited = await organising.open_call(
             ctx.uow,
             await ctx.officers(),
             data.draft(),
@@ -396,7 +396,7 @@ async def _preview(ctx: Context, data: NewCall) -> None:
         signup_deadline=draft.signup_deadline,
         bring=draft.bring,
     )
-    listening = await volunteers.call_audience(
+    listening = await organising.call_audience(
         ctx.uow, await ctx.officers(), ward.id, data.alleys or []
     )
     ctx.say(

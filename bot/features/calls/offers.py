@@ -7,7 +7,7 @@ from bot.chat.context import Context
 from bot.chat.events import Incoming
 from bot.chat.plain import is_number
 from bot.chat.replies import Choice
-from bot.features.calls.organising import (
+from bot.features.calls.organisers import (
     call_wording,
     name,
     organised_ward,

@@ -8,10 +8,10 @@ from bot.chat.context import Context
 from bot.chat.events import Incoming
 from bot.chat.replies import Choice
 from bot.features.calls import closing, offers
-from bot.features.calls.organising import call_wording, name, roster_on_button
+from bot.features.calls.organisers import call_wording, name, roster_on_button
 from bot.features.calls.wording import call_card, results_lines, when
 from bot.features.general.handlers import out_of_date
-from core import volunteers
+from core import organising
 from core.errors import CallNotFound, TextTooLong
 from core.mobilisation import CallState, SignupStatus
 
@@ -30,7 +30,7 @@ class Note:
 async def list_calls(ctx: Context, event: Incoming) -> None:
     """List the calls of the organiser's wards, the latest first, with their sign-ups."""
     _ = ctx._
-    found = await volunteers.calls_of(ctx.uow, await ctx.officers())
+    found = await organising.calls_of(ctx.uow, await ctx.officers())
     if not found:
         ctx.say(_("There are no volunteer calls yet. Send /newcall to make one."))
         return
@@ -115,7 +115,7 @@ async def note_typed(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     note = ctx.data(Note)
     try:
-        sent = await volunteers.message_volunteers(
+        sent = await organising.message_volunteers(
             ctx.uow, await ctx.officers(), note.call, event.text, call_wording(ctx)
         )
     except TextTooLong as error:

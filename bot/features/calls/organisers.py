@@ -7,7 +7,7 @@ from bot.chat.context import Context
 from bot.chat.plain import is_number
 from bot.features.calls.wording import CallWording
 from bot.features.general.handlers import out_of_date
-from core import volunteers
+from core import organising
 from core.errors import CallNotFound
 from core.mobilisation import MAY_ORGANISE, Roster
 from core.model import Ward
@@ -33,7 +33,7 @@ async def roster_on_button(ctx: Context, args: list[str]) -> Roster | None:
         await out_of_date(ctx, args)
         return None
     try:
-        return await volunteers.roster(ctx.uow, await ctx.officers(), int(args[0]))
+        return await organising.roster(ctx.uow, await ctx.officers(), int(args[0]))
     except CallNotFound:
         await out_of_date(ctx, args)
         return None
