@@ -27,8 +27,6 @@ from core.mobilisation import (
     MAX_TITLE,
     CallDraft,
     CallKind,
-    CallState,
-    VolunteerCall,
 )
 from core.model import Ward
 
@@ -82,19 +80,17 @@ class NewCall:
 
     def draft(self) -> CallDraft:
         """The call as described, once nothing is missing."""
-        ward, kind, title, slots = self.ward, self.kind, self.title, self.slots
-        starts_at, ends_at = self.starts_at, self.ends_at
-        if ward is None or kind is None or title is None or slots is None:
-            raise StaleDialogue("NewCall: incomplete")
-        if starts_at is None or ends_at is None:
-            raise StaleDialogue("NewCall: incomplete")
+        if self.ward is None or self.kind is None or self.title is None or self.slots is None:
+            raise StaleDialogue("NewCall: asked for its draft before it was complete")
+        if self.starts_at is None or self.ends_at is None:
+            raise StaleDialogue("NewCall: asked for its draft before it was complete")
         return CallDraft(
-            ward_id=ward,
-            kind=kind,
-            title=title,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            slots=slots,
+            ward_id=self.ward,
+            kind=self.kind,
+            title=self.title,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            slots=self.slots,
             place=self.place or None,
             location=self.location,
             signup_deadline=self.deadline,
@@ -381,21 +377,7 @@ async def _ask_alleys(ctx: Context, data: NewCall) -> None:
 async def _preview(ctx: Context, data: NewCall) -> None:
     _ = ctx._
     ward = await _ward(ctx, data)
-    draft = data.draft()
-    call = VolunteerCall(
-        id=0,
-        ward=ward,
-        kind=draft.kind,
-        title=draft.title,
-        starts_at=draft.starts_at,
-        ends_at=draft.ends_at,
-        slots=draft.slots,
-        state=CallState.OPEN,
-        place=draft.place,
-        location=draft.location,
-        signup_deadline=draft.signup_deadline,
-        bring=draft.bring,
-    )
+    call = data.draft().preview(ward)
     listening = await organising.call_audience(
         ctx.uow, await ctx.officers(), ward.id, data.alleys or []
     )
