@@ -35,10 +35,13 @@ async def offers_of(uow: UnitOfWork, resident_id: int) -> list[Offer]:
     return await uow.volunteers.offers_of(resident_id)
 
 
-async def wards_to_offer_in(uow: UnitOfWork, resident_id: int) -> list[Ward]:
-    """The wards of the alleys the resident follows, by name; every ward when they follow none."""
+async def wards_to_offer_in(uow: UnitOfWork, resident_id: int) -> tuple[list[Ward], bool]:
+    """The wards of the alleys the resident follows, by name, and True; every ward, and False,
+    when they follow none."""
     followed = {s.alley.ward for s in await uow.subscriptions.of_resident(resident_id)}
-    return sorted(followed, key=lambda ward: ward.name) or await uow.wards.all()
+    if followed:
+        return sorted(followed, key=lambda ward: ward.name), True
+    return await uow.wards.all(), False
 
 
 async def is_ward(uow: UnitOfWork, ward_id: int) -> bool:

@@ -222,8 +222,8 @@ async def pick_offer_kind(ctx: Context, args: list[str]) -> None:
         return
     data = ctx.data(OfferDraft)
     data.kind = OfferKind(args[0])
-    wards = await offers.wards_to_offer_in(ctx.uow, ctx.resident.id)
-    if len(wards) == 1:
+    wards, followed = await offers.wards_to_offer_in(ctx.uow, ctx.resident.id)
+    if followed and len(wards) == 1:
         await _ask_description(ctx, data, wards[0].id)
         return
     ctx.keep(data, step="ward")
