@@ -18,7 +18,7 @@ from core.mobilisation import (
     Delivered,
     Recipient,
 )
-from core.model import NewMessage, Officer, Ward
+from core.model import Alley, NewMessage, Officer, Ward
 from core.ports import UnitOfWork
 
 BROADCAST = "broadcast"
@@ -61,6 +61,21 @@ async def audience_alleys(uow: UnitOfWork, ward_id: int, alley_ids: Collection[i
     if unknown:
         raise AlleyNotFound(str(min(unknown)))
     return sorted(alley_ids)
+
+
+async def ward_alleys(uow: UnitOfWork, ward_id: int) -> list[Alley]:
+    """The ward's alleys, whose followers a call or an announcement may go to."""
+    return await uow.alleys.in_ward(ward_id)
+
+
+async def muted(uow: UnitOfWork, resident_id: int) -> bool:
+    """Whether the resident has switched the ward's announcements off."""
+    return await uow.announcements.muted(resident_id)
+
+
+async def set_muted(uow: UnitOfWork, resident_id: int, muted: bool) -> None:
+    """Switch announcements off (or on again); the bell rings either way."""
+    await uow.announcements.set_muted(resident_id, muted)
 
 
 async def audience_size(

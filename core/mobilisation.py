@@ -97,6 +97,23 @@ class CallDraft:
     bring: str | None = None
     report_id: int | None = None
 
+    def preview(self, ward: Ward) -> VolunteerCall:
+        """The call as residents will read it, before it is open (and so has no number)."""
+        return VolunteerCall(
+            id=0,
+            ward=ward,
+            kind=self.kind,
+            title=self.title,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            slots=self.slots,
+            state=CallState.OPEN,
+            place=self.place,
+            location=self.location,
+            signup_deadline=self.signup_deadline,
+            bring=self.bring,
+        )
+
 
 @dataclass(frozen=True)
 class VolunteerCall:

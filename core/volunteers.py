@@ -1,4 +1,5 @@
-"""Use cases of volunteering: organisers call, residents sign up or offer help, results count.
+"""Use cases of volunteering: residents sign up for calls, give up their places, and what
+the organisers' and the offers' use cases share (`core.organising`, `core.offers`).
 
 A call's messages go through the outbox under keys made of the call and the resident, so
 none is queued twice. The reminders of a volunteer are queued when they get a place, each
@@ -8,52 +9,31 @@ and they are taken back if the volunteer leaves.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from core.errors import (
     CallNotFound,
-    CallNotOver,
-    InvalidCall,
     NotAllowed,
     NotSignedUp,
-    OfferNotFound,
-    ReportNotFound,
     SignupsClosed,
-    TextTooLong,
 )
 from core.mobilisation import (
-    MAX_AHEAD,
-    MAX_PLACE,
-    MAX_SLOTS,
-    MAX_TEXT,
-    MAX_TITLE,
     MAY_ORGANISE,
     REMIND_DAY_BEFORE,
     REMIND_HOUR_BEFORE,
-    Attendance,
-    CallDraft,
     CallState,
-    Measure,
-    Offer,
-    OfferKind,
     Recipient,
-    Roster,
     SignupStatus,
     VolunteerCall,
     VolunteerFigures,
 )
 from core.model import NewMessage, Officer
 from core.ports import UnitOfWork
-from core.reports import Report, ReportState
-from core.triage import Triage, change_state
 
 NOTICE = "notice"
-BROADCAST = "broadcast"
-WRITE_AT_ONCE = 2_000
-MAX_HOURS = 24.0
 SIGNED_UP = (SignupStatus.JOINED, SignupStatus.WAITLISTED)
 
 
@@ -111,57 +91,6 @@ def organiser_in(officers: Sequence[Officer], ward_id: int) -> Officer:
 
 def organised_wards(officers: Sequence[Officer]) -> list[int]:
     return sorted({o.ward.id for o in officers if o.role in MAY_ORGANISE})
-
-
-def check_draft(draft: CallDraft, now: datetime) -> None:
-    """Refuse a call with a value that cannot be, naming the field."""
-    if not draft.title.strip() or len(draft.title) > MAX_TITLE:
-        raise InvalidCall("title")
-    if not now < draft.starts_at <= now + MAX_AHEAD or draft.ends_at <= draft.starts_at:
-        raise InvalidCall("when")
-    if draft.place is not None and len(draft.place) > MAX_PLACE:
-        raise InvalidCall("place")
-    if not 1 <= draft.slots <= MAX_SLOTS:
-        raise InvalidCall("slots")
-    deadline = draft.signup_deadline
-    if deadline is not None and not now < deadline <= draft.starts_at:
-        raise InvalidCall("deadline")
-
-
-async def open_call(
-    uow: UnitOfWork,
-    officers: Sequence[Officer],
-    draft: CallDraft,
-    alley_ids: Collection[int],
-    now: datetime,
-    notices: CallNotices,
-) -> tuple[VolunteerCall, int]:
-    """Open the call and invite the followers of the alleys; say how many were invited."""
-    organiser = organiser_in(officers, draft.ward_id)
-    check_draft(draft, now)
-    ward_alleys = {alley.id for alley in await uow.alleys.in_ward(draft.ward_id)}
-    if not alley_ids or not set(alley_ids) <= ward_alleys:
-        raise InvalidCall("alleys")
-    call = await uow.volunteers.add_call(draft, organiser.id)
-    audience = await uow.announcements.audience(alley_ids)
-    invited = 0
-    closes = call.signup_deadline or call.starts_at
-    for start in range(0, len(audience), WRITE_AT_ONCE):
-        invited += await uow.outbox.add_new(
-            [
-                NewMessage(
-                    kind=BROADCAST,
-                    channel=r.channel,
-                    chat_id=r.chat_id,
-                    payload=notices.invitation(call, r),
-                    resident_id=r.resident_id,
-                    key=f"call:{call.id}:invite:{r.resident_id}",
-                    expires_at=closes,
-                )
-                for r in audience[start : start + WRITE_AT_ONCE]
-            ]
-        )
-    return call, invited
 
 
 async def join(
@@ -235,176 +164,17 @@ async def call_for_resident(uow: UnitOfWork, call_id: int) -> tuple[VolunteerCal
     return call, max(0, call.slots - joined)
 
 
+async def calendar_call(uow: UnitOfWork, resident_id: int, call_id: int) -> VolunteerCall:
+    """A call the resident has a place in, for their calendar; to others it does not exist."""
+    call = await uow.volunteers.call(call_id)
+    if call is None or await status_of(uow, resident_id, call_id) is not SignupStatus.JOINED:
+        raise CallNotFound()
+    return call
+
+
 async def status_of(uow: UnitOfWork, resident_id: int, call_id: int) -> SignupStatus | None:
     found = await uow.volunteers.signup(call_id, resident_id)
     return None if found is None else found.status
-
-
-async def calls_of(
-    uow: UnitOfWork, officers: Sequence[Officer]
-) -> list[tuple[VolunteerCall, Mapping[SignupStatus, int]]]:
-    """The calls of the wards the person organises in, the latest first, with their counts."""
-    wards = organised_wards(officers)
-    if not wards:
-        raise NotAllowed()
-    calls = await uow.volunteers.calls(wards, open_only=False, limit=20)
-    counts = await uow.volunteers.counts([call.id for call in calls])
-    return [(call, counts[call.id]) for call in calls]
-
-
-async def roster(uow: UnitOfWork, officers: Sequence[Officer], call_id: int) -> Roster:
-    """The call and everyone who answered it, for an organiser of its ward."""
-    call = await _managed(uow, officers, call_id)
-    signups = await uow.volunteers.signups(call.id)
-    return Roster(
-        call,
-        tuple(s for s in signups if s.status is SignupStatus.JOINED),
-        tuple(s for s in signups if s.status is SignupStatus.WAITLISTED),
-        sum(1 for s in signups if s.status is SignupStatus.DECLINED),
-        sum(1 for s in signups if s.status is SignupStatus.LEFT),
-    )
-
-
-async def message_volunteers(
-    uow: UnitOfWork,
-    officers: Sequence[Officer],
-    call_id: int,
-    text: str,
-    notices: CallNotices,
-) -> int:
-    """Send the organiser's text to everyone with a place or on the waitlist; say how many."""
-    call = await _managed(uow, officers, call_id)
-    if len(text) > MAX_TEXT:
-        raise TextTooLong(MAX_TEXT)
-    signups = await uow.volunteers.signups(call.id, SIGNED_UP)
-    sent = await uow.outbox.add_new(
-        [
-            NewMessage(
-                kind=NOTICE,
-                channel=s.volunteer.channel,
-                chat_id=s.volunteer.chat_id,
-                payload=notices.note(call, s.volunteer, text),
-                resident_id=s.volunteer.resident_id,
-            )
-            for s in signups
-        ]
-    )
-    return sent
-
-
-async def close_call(
-    uow: UnitOfWork,
-    officers: Sequence[Officer],
-    call_id: int,
-    results: Mapping[Measure, float],
-    attendance: Attendance,
-    now: datetime,
-    notices: CallNotices,
-) -> VolunteerCall:
-    """Record what the call achieved and who came, and thank those who came."""
-    call = await _managed(uow, officers, call_id, lock=True)
-    if call.state is not CallState.OPEN:
-        raise CallNotFound()
-    if now < call.starts_at:
-        raise CallNotOver()
-    if any(amount < 0 for amount in results.values()):
-        raise InvalidCall("results")
-    if not 0 <= attendance.hours <= MAX_HOURS:
-        raise InvalidCall("hours")
-    joined = {s.volunteer.resident_id: s for s in await uow.volunteers.signups(call.id)}
-    came = [
-        joined[i].volunteer
-        for i in attendance.came
-        if i in joined and joined[i].status is SignupStatus.JOINED
-    ]
-    if len(came) != len(attendance.came):
-        raise InvalidCall("attendance")
-    await uow.volunteers.close(call.id, results, attendance)
-    # No place will come free now: the waitlist ends with the call.
-    for resident_id, signup in joined.items():
-        if resident_id is not None and signup.status is SignupStatus.WAITLISTED:
-            await uow.volunteers.set_signup(call.id, resident_id, SignupStatus.LEFT)
-    # Reminders still waiting (a call closed early in its day) are pointless now.
-    await uow.outbox.withdraw(f"call:{call.id}:remind:")
-    closed = await uow.volunteers.call(call.id)
-    assert closed is not None
-    await uow.outbox.add_new(
-        [
-            NewMessage(
-                kind=NOTICE,
-                channel=v.channel,
-                chat_id=v.chat_id,
-                payload=notices.thanks(closed, v),
-                resident_id=v.resident_id,
-                key=f"call:{call.id}:thanks:{v.resident_id}",
-            )
-            for v in came
-        ]
-    )
-    return closed
-
-
-async def offer_help(
-    uow: UnitOfWork,
-    resident_id: int,
-    ward_id: int,
-    kind: OfferKind,
-    description: str,
-    available: str | None,
-) -> Offer:
-    """Record what the resident can give the ward, and when they are free."""
-    if not description.strip() or len(description) > MAX_TEXT:
-        raise InvalidCall("description")
-    if ward_id not in {ward.id for ward in await uow.wards.all()}:
-        raise InvalidCall("ward")
-    offer = await uow.volunteers.add_offer(resident_id, ward_id, kind, description, available)
-    return offer
-
-
-async def withdraw_offer(uow: UnitOfWork, resident_id: int, offer_id: int) -> None:
-    if not await uow.volunteers.withdraw_offer(offer_id, resident_id):
-        raise OfferNotFound()
-
-
-async def find_offers(
-    uow: UnitOfWork, officers: Sequence[Officer], ward_id: int, kind: OfferKind | None
-) -> list[Offer]:
-    """The ward's offers of help (of one kind, if given), for its organisers."""
-    organiser_in(officers, ward_id)
-    return await uow.volunteers.offers([ward_id], kind, limit=30)
-
-
-async def invite_from_offer(
-    uow: UnitOfWork,
-    officers: Sequence[Officer],
-    offer_id: int,
-    call_id: int,
-    now: datetime,
-    notices: CallNotices,
-) -> tuple[Offer, VolunteerCall, bool]:
-    """Invite the resident behind an offer to a call of the same ward; say whether this is
-    the first time they are invited so."""
-    offer = await uow.volunteers.offer(offer_id)
-    if offer is None:
-        raise OfferNotFound()
-    call = await _managed(uow, officers, call_id)
-    if offer.ward.id != call.ward.id:
-        raise OfferNotFound()
-    if not call.open_for_signups(now):
-        raise SignupsClosed()
-    to = offer.resident
-    invited = await uow.outbox.add(
-        NewMessage(
-            kind=NOTICE,
-            channel=to.channel,
-            chat_id=to.chat_id,
-            payload=notices.invitation(call, to),
-            resident_id=to.resident_id,
-            key=f"call:{call.id}:offer:{to.resident_id}",
-            expires_at=call.signup_deadline or call.starts_at,
-        )
-    )
-    return offer, call, invited is not None
 
 
 async def volunteer_figures(
@@ -415,35 +185,6 @@ async def volunteer_figures(
     return await uow.volunteers.figures(ward_ids, since, until)
 
 
-async def report_to_call_for(
-    uow: UnitOfWork, officers: Sequence[Officer], report_id: int
-) -> Report:
-    """An open report an organiser of its ward may call volunteers for."""
-    report = await uow.reports.get(report_id)
-    if report is None or not report.is_open:
-        raise ReportNotFound()
-    organiser_in(officers, report.ward.id)
-    return report
-
-
-async def resolve_report(
-    uow: UnitOfWork,
-    officers: Sequence[Officer],
-    call_id: int,
-    note: str,
-    now: datetime,
-    triage: Triage,
-) -> Report:
-    """Resolve the report a closed call was made for, as an officer of its ward would (its
-    reporter is told, and the change joins the report's trail)."""
-    call = await uow.volunteers.call(call_id)
-    if call is None or call.report_id is None or call.state is not CallState.CLOSED:
-        raise CallNotFound()
-    return await change_state(
-        uow, officers, call.report_id, ReportState.RESOLVED, note, now, triage
-    )
-
-
 async def _locked(uow: UnitOfWork, call_id: int) -> VolunteerCall:
     call = await uow.volunteers.call(call_id, lock=True)
     if call is None:
@@ -451,7 +192,7 @@ async def _locked(uow: UnitOfWork, call_id: int) -> VolunteerCall:
     return call
 
 
-async def _managed(
+async def call_to_manage(
     uow: UnitOfWork, officers: Sequence[Officer], call_id: int, lock: bool = False
 ) -> VolunteerCall:
     """The call, for an organiser of its ward; to anyone else it does not exist."""

@@ -34,8 +34,8 @@ from bot.channels.zalo.adapter import CHANNEL as ZALO
 from bot.channels.zalo.channel import ZaloChannel
 from bot.chat.conversation import Conversation
 from bot.chat.i18n import Catalogues
+from bot.features.announcements.wording import AnnouncementWording
 from bot.features.bell.wording import BellWording, CrowdedWording
-from bot.features.calls.wording import AnnouncementWording
 from bot.features.registry import build_router
 from bot.features.reports.wording import ReportWording
 from bot.web.calendar import calendar_route

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select
 
 from bot.chat.i18n import Catalogues
-from bot.features.calls.wording import AnnouncementWording
+from bot.features.announcements.wording import AnnouncementWording
 from core import announcements
 from core.announcements import PROGRESS_EVERY
 from core.model import Delivery, HolidayPolicy, Officer, Outcome, Role

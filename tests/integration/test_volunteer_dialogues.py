@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from bot.chat.conversation import Conversation
 from bot.chat.i18n import Catalogues
-from bot.features.calls.wording import AnnouncementWording
+from bot.features.announcements.wording import AnnouncementWording
 from core import announcements
 from core.ports import UnitOfWorkFactory
 from storage.models import OutboxRow, SignupRow, VolunteerCallRow
@@ -21,6 +21,9 @@ from urbanbell.settings import LOCALES
 CHI_HOA = "9101"  # organiser of Thuận Hưng in the demo seed
 CHI_LAN = "9001"  # officer of Ninh Kiều
 ANH_TUAN = "9002"  # admin of Ninh Kiều: organises and announces there
+OUT_OF_DATE = (
+    "That button is out of date, so nothing was changed. Send /help to see what I can do."
+)
 
 
 async def sent_to(uow_factory: UnitOfWorkFactory, kind: str) -> list[tuple[str, str, list[str]]]:
@@ -331,3 +334,47 @@ async def test_a_report_becomes_a_clean_up_call_whose_results_resolve_it(
     resolved = await admin.presses("callresolve:1")
     assert resolved == f"Report #{number[1]} is resolved; its reporter is told."
     assert "not open any more" in await admin.presses("callresolve:1")
+
+
+async def test_an_organisers_buttons_forged_by_others_are_out_of_date_and_reveal_nothing(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    reporter = Person(conversation, "1", "en")
+    await reporter.says("/start nk-hem-51")
+    number = re.search(r"#(\d+)", await reporter.says("/report litter Rác đổ trộm đầu hẻm"))
+    assert number is not None
+    await reporter.presses("vo")
+    await reporter.presses("vok:transport")
+    await reporter.says("Xe ba gác chở rác")
+    await reporter.presses("voa:any")
+    admin = Person(conversation, ANH_TUAN, "en")
+    await admin.presses(f"newcall:report:{number[1]}")
+    await admin.says("Dọn rác đầu hẻm 51")
+    await admin.says("2026-12-05 07:00-09:00")
+    await admin.says("3")
+    await admin.presses("ncdl")
+    await admin.presses("ncbring")
+    await admin.presses("nca:all")
+    await admin.presses("ncsend")
+    await reporter.presses("join:1")
+
+    resident = Person(conversation, "5", "en")
+    stranger = Person(conversation, "9201", "en")  # officer of Sóc Trăng
+    organisers = ("cl:1", "clmsg:1", "cloff:1", "clend:1", "ofinv:1", "clinv:1:1")
+    for person in (resident, stranger):
+        for button in organisers:
+            assert await person.presses(button) == OUT_OF_DATE, button
+
+    clock.move(timedelta(days=6))
+    await admin.presses("clend:1")
+    await admin.presses("clcd")
+    await admin.presses("clh:2")
+    await admin.says("40")
+    await admin.presses("clm")
+    await admin.presses("clok")
+    for person in (resident, stranger):
+        # Neither whether the call exists, nor that it was made for a report, shows.
+        assert await person.presses("callresolve:1") == OUT_OF_DATE
+        assert await person.presses("ofinv:1") == OUT_OF_DATE
+    resolved = await admin.presses("callresolve:1")
+    assert resolved == f"Report #{number[1]} is resolved; its reporter is told."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.chat.conversation import Conversation
-from core import volunteers
+from core import organising, volunteers
 from core.mobilisation import Attendance, CallDraft, CallKind, Measure
 from core.ports import UnitOfWorkFactory
 from tests.conftest import WARD_ZONE
@@ -22,7 +22,7 @@ async def _a_clean_up_held(seeded: UnitOfWorkFactory, clock: FixedClock) -> None
     async with seeded() as uow:
         admin = await uow.officers.of_person("telegram", ADMIN)
         whole_ward = [alley.id for alley in await uow.alleys.in_ward(admin[0].ward.id)]
-        call, _ = await volunteers.open_call(
+        call, _ = await organising.open_call(
             uow,
             admin,
             CallDraft(
@@ -46,7 +46,7 @@ async def _a_clean_up_held(seeded: UnitOfWorkFactory, clock: FixedClock) -> None
         await uow.commit()
     clock.move(STARTS + timedelta(hours=4) - clock.now())
     async with seeded() as uow:
-        await volunteers.close_call(
+        await organising.close_call(
             uow,
             admin,
             call.id,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from core import volunteers
+from core import offers, organising, volunteers
 from core.errors import (
     CallNotFound,
     CallNotOver,
@@ -129,7 +129,7 @@ async def a_call(
 ) -> tuple[VolunteerCall, int]:
     ward, ward_alleys, organiser = await a_ward(uow_factory)
     async with uow_factory() as uow:
-        call, invited = await volunteers.open_call(
+        call, invited = await organising.open_call(
             uow,
             [organiser],
             draft(ward, slots, **more),
@@ -295,7 +295,7 @@ async def test_a_call_is_sent_once_to_each_listening_follower_of_the_alleys_chos
         await uow.commit()
 
     async with uow_factory() as uow:
-        _, invited = await volunteers.open_call(
+        _, invited = await organising.open_call(
             uow, [organiser], draft(ward), [first, second], clock.now(), NOTICES
         )
         await uow.commit()
@@ -313,7 +313,7 @@ async def test_only_organisers_of_the_ward_open_calls_and_bad_values_are_refused
     officer = Officer(organiser.id, ward, Role.OFFICER, "Lan")
     async with uow_factory() as uow:
         with pytest.raises(NotAllowed):
-            await volunteers.open_call(uow, [officer], draft(ward), alleys, clock.now(), NOTICES)
+            await organising.open_call(uow, [officer], draft(ward), alleys, clock.now(), NOTICES)
         for bad, field in [
             (draft(ward, slots=0), "slots"),
             (draft(ward, place="x" * 301), "place"),
@@ -324,10 +324,10 @@ async def test_only_organisers_of_the_ward_open_calls_and_bad_values_are_refused
             (draft(ward, signup_deadline=STARTS + timedelta(hours=1)), "deadline"),
         ]:
             with pytest.raises(InvalidCall) as refused:
-                await volunteers.open_call(uow, [organiser], bad, alleys, clock.now(), NOTICES)
+                await organising.open_call(uow, [organiser], bad, alleys, clock.now(), NOTICES)
             assert refused.value.field == field
         with pytest.raises(InvalidCall):
-            await volunteers.open_call(uow, [organiser], draft(ward), [999], clock.now(), NOTICES)
+            await organising.open_call(uow, [organiser], draft(ward), [999], clock.now(), NOTICES)
         assert await uow.volunteers.calls([ward.id], open_only=False, limit=10) == []
 
 
@@ -344,14 +344,14 @@ async def test_closing_a_call_records_who_came_and_what_was_done(
     nobody = Attendance(frozenset(), 3)
     async with uow_factory() as uow:
         with pytest.raises(CallNotOver):
-            await volunteers.close_call(
+            await organising.close_call(
                 uow, [organiser], call.id, results, nobody, clock.now(), NOTICES
             )
     clock.move(STARTS + timedelta(hours=4) - clock.now())
     came = Attendance(frozenset(people[:2]), 3.0)
     async with uow_factory() as uow:
         with pytest.raises(InvalidCall):  # the fourth was on the waitlist: not one who came
-            await volunteers.close_call(
+            await organising.close_call(
                 uow,
                 [organiser],
                 call.id,
@@ -360,7 +360,7 @@ async def test_closing_a_call_records_who_came_and_what_was_done(
                 clock.now(),
                 NOTICES,
             )
-        closed = await volunteers.close_call(
+        closed = await organising.close_call(
             uow, [organiser], call.id, results, came, clock.now(), NOTICES
         )
         await uow.commit()
@@ -373,7 +373,7 @@ async def test_closing_a_call_records_who_came_and_what_was_done(
         elsewhere = await volunteers.volunteer_figures(
             uow, [ward.id + 1], STARTS - timedelta(days=1), STARTS + timedelta(days=1)
         )
-        roster = await volunteers.roster(uow, [organiser], call.id)
+        roster = await organising.roster(uow, [organiser], call.id)
     assert (figures.calls_held, figures.signups, figures.attended) == (1, 3, 2)
     assert figures.hours == 6.0 and figures.turnout == pytest.approx(2 / 3)
     assert figures.results == results
@@ -397,19 +397,19 @@ async def test_organisers_find_offers_by_kind_and_invite_from_them_once(
     organiser = await _organiser(uow_factory)
     truck, hands = await residents(uow_factory, 2, first=50)
     async with uow_factory() as uow:
-        lorry = await volunteers.offer_help(
+        lorry = await offers.offer_help(
             uow, truck, call.ward.id, OfferKind.TRANSPORT, "Xe ba gác", "Sáng thứ Bảy"
         )
-        await volunteers.offer_help(uow, hands, call.ward.id, OfferKind.LABOUR, "Hai tay", None)
+        await offers.offer_help(uow, hands, call.ward.id, OfferKind.LABOUR, "Hai tay", None)
         await uow.commit()
 
     async with uow_factory() as uow:
-        found = await volunteers.find_offers(uow, [organiser], call.ward.id, OfferKind.TRANSPORT)
-        every = await volunteers.find_offers(uow, [organiser], call.ward.id, None)
-        first = await volunteers.invite_from_offer(
+        found = await offers.find_offers(uow, [organiser], call.ward.id, OfferKind.TRANSPORT)
+        every = await offers.find_offers(uow, [organiser], call.ward.id, None)
+        first = await offers.invite_from_offer(
             uow, [organiser], lorry.id, call.id, clock.now(), NOTICES
         )
-        again = await volunteers.invite_from_offer(
+        again = await offers.invite_from_offer(
             uow, [organiser], lorry.id, call.id, clock.now(), NOTICES
         )
         await uow.commit()
@@ -420,7 +420,7 @@ async def test_organisers_find_offers_by_kind_and_invite_from_them_once(
     invited = [r.chat_id for r in await outbox(uow_factory) if ":offer:" in (r.key or "")]
     assert invited == ["50"]
     async with uow_factory() as uow:
-        await volunteers.withdraw_offer(uow, truck, lorry.id)
+        await offers.withdraw_offer(uow, truck, lorry.id)
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.volunteers.offers_of(truck) == []
@@ -439,7 +439,7 @@ async def test_saying_cannot_gives_up_a_place_and_is_counted(
     assert (gave_up.status, declined.status) == (SignupStatus.LEFT, SignupStatus.DECLINED)
     organiser = await _organiser(uow_factory)
     async with uow_factory() as uow:
-        roster = await volunteers.roster(uow, [organiser], call.id)
+        roster = await organising.roster(uow, [organiser], call.id)
     assert (roster.joined, roster.declined, roster.left) == ((), 1, 1)
 
 

@@ -2,30 +2,30 @@
 
 from bot.chat.i18n import N_
 from bot.chat.table import Button, Command, Feature, Step
-from bot.features.announcements import handlers
+from bot.features.announcements import announce, mute
 from core.mobilisation import MAY_ANNOUNCE
 
 FEATURE = Feature(
     commands=(
         Command(
             "mute",
-            handlers.mute,
+            mute.mute,
             N_("switch the ward's announcements off or on"),
             alias="tatthongbao",
         ),
         Command(
             "announce",
-            handlers.announce,
+            announce.announce,
             N_("a message to the ward's residents"),
             alias="thongbao",
             roles=MAY_ANNOUNCE,
         ),
     ),
     buttons=(
-        Button("mute", handlers.set_muted),
-        Button("anw", handlers.pick_ward),
-        Button("ana", handlers.pick_alleys),
-        Button("ansend", handlers.send),
+        Button(mute.MUTE, mute.set_muted),
+        Button(announce.PICK_WARD, announce.pick_ward),
+        Button(announce.PICK_ALLEYS, announce.pick_alleys),
+        Button(announce.SEND, announce.send),
     ),
-    steps=(Step(handlers.ANNOUNCE, "text", handlers.text_typed),),
+    steps=(Step(announce.ANNOUNCE, "text", announce.text_typed),),
 )

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from bot.chat.context import Context
 from bot.chat.plain import is_number
-from bot.features.calls import organise as calls
+from bot.features.calls import newcall
 from bot.features.general.handlers import out_of_date
-from core import volunteers
+from core import organising
 from core.errors import CallNotFound, MoveNotAllowed, NotAllowed, ReportNotFound
-from core.mobilisation import CallKind
+from core.mobilisation import CallKind, VolunteerCall
 
 # The button under a report that starts a clean-up call there: "newcall:report:<number>".
+CALL_FOR_REPORT = "newcall"
 FROM_REPORT = "report"
+RESOLVE_REPORT = "callresolve"
 
 
 async def call_for_report(ctx: Context, args: list[str]) -> None:
@@ -22,7 +24,7 @@ async def call_for_report(ctx: Context, args: list[str]) -> None:
         await out_of_date(ctx, args)
         return
     try:
-        report = await volunteers.report_to_call_for(ctx.uow, await ctx.officers(), int(args[1]))
+        report = await organising.report_to_call_for(ctx.uow, await ctx.officers(), int(args[1]))
     except ReportNotFound:
         await out_of_date(ctx, args)
         return
@@ -35,7 +37,7 @@ async def call_for_report(ctx: Context, args: list[str]) -> None:
             number=report.id
         )
     )
-    await calls.start_prefilled(
+    await newcall.start_prefilled(
         ctx, report.ward.id, CallKind.CLEAN_UP, place, report.location, report.id
     )
 
@@ -46,10 +48,12 @@ async def resolve_report(ctx: Context, args: list[str]) -> None:
     if len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
-    call = await ctx.uow.volunteers.call(int(args[0]))
-    note = _("Done by volunteers: {title}").format(title=call.title if call else "")
+
+    def note(call: VolunteerCall) -> str:
+        return _("Done by volunteers: {title}").format(title=call.title)
+
     try:
-        report = await volunteers.resolve_report(
+        report = await organising.resolve_report(
             ctx.uow, await ctx.officers(), int(args[0]), note, ctx.now, ctx.triage
         )
     except (CallNotFound, ReportNotFound):

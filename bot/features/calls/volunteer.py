@@ -3,6 +3,8 @@ give up a place, get the event for their calendar, and offer what they can give.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.chat.context import Context
 from bot.chat.events import Incoming
 from bot.chat.plain import is_number
@@ -17,7 +19,7 @@ from bot.features.calls.wording import (
     when,
 )
 from bot.features.general.handlers import out_of_date
-from core import volunteers
+from core import offers, volunteers
 from core.errors import (
     CallNotFound,
     InvalidCall,
@@ -25,20 +27,39 @@ from core.errors import (
     OfferNotFound,
     SignupsClosed,
 )
-from core.mobilisation import MAX_TEXT, OfferKind, SignupStatus, VolunteerCall
+from core.mobilisation import MAX_TEXT, OfferKind, SignupStatus
 
 OFFER = "offer"
 ANY_TIME = "any"
+SHOW_CALL = "vc"
+CALENDAR = "vics"
+OFFER_HELP = "vo"
+OFFER_KIND = "vok"
+OFFER_WARD = "vow"
+FREE_ANY_TIME = "voa"
+MY_OFFERS = "vom"
+WITHDRAW_OFFER = "vox"
+
+
+@dataclass
+class OfferDraft:
+    """An offer of help being made: its kind, then its ward and what exactly."""
+
+    kind: OfferKind | None = None
+    ward: int | None = None
+    description: str = ""
 
 
 async def volunteer(ctx: Context, event: Incoming) -> None:
     """List the calls taking sign-ups near the resident, and ways to offer help."""
     _ = ctx._
     calls = await volunteers.open_calls_near(ctx.uow, ctx.resident.id, ctx.now)
-    choices = [Choice(f"{c.title} · {when(c, ctx.language)}"[:60], f"vc:{c.id}") for c in calls]
-    choices.append(Choice(_("Offer help"), "vo"))
-    if await ctx.uow.volunteers.offers_of(ctx.resident.id):
-        choices.append(Choice(_("My offers"), "vom"))
+    choices = [
+        Choice(f"{c.title} · {when(c, ctx.language)}"[:60], f"{SHOW_CALL}:{c.id}") for c in calls
+    ]
+    choices.append(Choice(_("Offer help"), OFFER_HELP))
+    if await offers.offers_of(ctx.uow, ctx.resident.id):
+        choices.append(Choice(_("My offers"), MY_OFFERS))
     if calls:
         text = _("Volunteer calls near you; pick one to see it and join:")
     else:
@@ -62,7 +83,7 @@ async def show_call(ctx: Context, args: list[str]) -> None:
     choices: list[Choice] = []
     if status is SignupStatus.JOINED:
         text += "\n\n" + _("You have a place.")
-        choices = [Choice(_("Add to my calendar"), f"vics:{call.id}"), leave_choice(_, call)]
+        choices = [Choice(_("Add to my calendar"), f"{CALENDAR}:{call.id}"), leave_choice(_, call)]
     elif status is SignupStatus.WAITLISTED:
         text += "\n\n" + _("You are on the waitlist.")
         choices = [leave_choice(_, call)]
@@ -169,10 +190,12 @@ async def leave_call(ctx: Context, args: list[str]) -> None:
 async def send_calendar(ctx: Context, args: list[str]) -> None:
     """The call as a file for the phone's calendar, for a volunteer with a place."""
     _ = ctx._
-    call = await _call(ctx, args)
-    if call is None:
+    if len(args) != 1 or not is_number(args[0]):
+        await out_of_date(ctx, args)
         return
-    if await volunteers.status_of(ctx.uow, ctx.resident.id, call.id) is not SignupStatus.JOINED:
+    try:
+        call = await volunteers.calendar_call(ctx.uow, ctx.resident.id, int(args[0]))
+    except CallNotFound:
         await out_of_date(ctx, args)
         return
     ctx.say(
@@ -184,10 +207,10 @@ async def send_calendar(ctx: Context, args: list[str]) -> None:
 async def ask_offer_kind(ctx: Context, args: list[str]) -> None:
     """Begin an offer of help: what kind."""
     _ = ctx._
-    ctx.begin(OFFER, "kind")
+    ctx.begin(OFFER, "kind", OfferDraft())
     ctx.say(
         _("What can you give your ward?"),
-        [Choice(_(name), f"vok:{kind.value}") for kind, name in OFFER_NAMES.items()],
+        [Choice(_(name), f"{OFFER_KIND}:{kind.value}") for kind, name in OFFER_NAMES.items()],
     )
 
 
@@ -197,27 +220,25 @@ async def pick_offer_kind(ctx: Context, args: list[str]) -> None:
     if not _at(ctx, "kind") or len(args) != 1 or args[0] not in set(OfferKind):
         await out_of_date(ctx, args)
         return
-    assert ctx.dialogue is not None
-    ctx.dialogue.data["kind"] = args[0]
-    followed = {s.alley.ward for s in await ctx.uow.subscriptions.of_resident(ctx.resident.id)}
-    if len(followed) == 1:
-        await _ask_description(ctx, next(iter(followed)).id)
+    data = ctx.data(OfferDraft)
+    data.kind = OfferKind(args[0])
+    wards, followed = await offers.wards_to_offer_in(ctx.uow, ctx.resident.id)
+    if followed and len(wards) == 1:
+        await _ask_description(ctx, data, wards[0].id)
         return
-    wards = sorted(followed, key=lambda w: w.name) or await ctx.uow.wards.all()
-    ctx.dialogue.step = "ward"
-    ctx.say(_("For which ward?"), [Choice(w.name, f"vow:{w.id}") for w in wards])
+    ctx.keep(data, step="ward")
+    ctx.say(_("For which ward?"), [Choice(w.name, f"{OFFER_WARD}:{w.id}") for w in wards])
 
 
 async def pick_offer_ward(ctx: Context, args: list[str]) -> None:
     """The ward the offer is for."""
-    wards = {w.id for w in await ctx.uow.wards.all()}
     if not _at(ctx, "ward") or len(args) != 1 or not is_number(args[0]):
         await out_of_date(ctx, args)
         return
-    if int(args[0]) not in wards:
+    if not await offers.is_ward(ctx.uow, int(args[0])):
         await out_of_date(ctx, args)
         return
-    await _ask_description(ctx, int(args[0]))
+    await _ask_description(ctx, ctx.data(OfferDraft), int(args[0]))
 
 
 async def description_typed(ctx: Context, event: Incoming) -> None:
@@ -227,12 +248,12 @@ async def description_typed(ctx: Context, event: Incoming) -> None:
     if not text or len(text) > MAX_TEXT:
         ctx.say(_("Please say in a few words what you can give."))
         return
-    assert ctx.dialogue is not None
-    ctx.dialogue.data["description"] = text
-    ctx.dialogue.step = "available"
+    data = ctx.data(OfferDraft)
+    data.description = text
+    ctx.keep(data, step="available")
     ctx.say(
         _("When are you free (e.g. weekend mornings)?"),
-        [Choice(_("Any time"), f"voa:{ANY_TIME}")],
+        [Choice(_("Any time"), f"{FREE_ANY_TIME}:{ANY_TIME}")],
     )
 
 
@@ -257,16 +278,16 @@ async def any_time(ctx: Context, args: list[str]) -> None:
 async def my_offers(ctx: Context, args: list[str]) -> None:
     """The resident's offers, each with a button to take it back."""
     _ = ctx._
-    offers = await ctx.uow.volunteers.offers_of(ctx.resident.id)
-    if not offers:
+    mine = await offers.offers_of(ctx.uow, ctx.resident.id)
+    if not mine:
         ctx.say(_("You have no offers of help. Send /volunteer to make one."))
         return
     lines = [_("Your offers of help:")]
     choices = []
-    for offer in offers:
+    for offer in mine:
         lines.append(f"• {offer.ward.name}, {_(OFFER_NAMES[offer.kind])}: {offer.description}")
         label = _("Take back: {what}").format(what=offer.description)
-        choices.append(Choice(label[:60], f"vox:{offer.id}"))
+        choices.append(Choice(label[:60], f"{WITHDRAW_OFFER}:{offer.id}"))
     ctx.say("\n".join(lines), choices)
 
 
@@ -277,33 +298,30 @@ async def withdraw_offer(ctx: Context, args: list[str]) -> None:
         await out_of_date(ctx, args)
         return
     try:
-        await volunteers.withdraw_offer(ctx.uow, ctx.resident.id, int(args[0]))
+        await offers.withdraw_offer(ctx.uow, ctx.resident.id, int(args[0]))
     except OfferNotFound:
         await out_of_date(ctx, args)
         return
     ctx.say(_("Your offer is taken back; organisers no longer see it."))
 
 
-async def _ask_description(ctx: Context, ward_id: int) -> None:
+async def _ask_description(ctx: Context, data: OfferDraft, ward_id: int) -> None:
     _ = ctx._
-    assert ctx.dialogue is not None
-    ctx.dialogue.data["ward"] = ward_id
-    ctx.dialogue.step = "description"
+    data.ward = ward_id
+    ctx.keep(data, step="description")
     ctx.say(_("What exactly can you give? (e.g. a cargo tricycle, 20 bags of cement, cooking)"))
 
 
 async def _save_offer(ctx: Context, available: str | None) -> None:
     _ = ctx._
-    assert ctx.dialogue is not None
-    data = ctx.dialogue.data
+    data = ctx.data(OfferDraft)
+    if data.ward is None or data.kind is None:
+        ctx.end()
+        await out_of_date(ctx, [])
+        return
     try:
-        offer = await volunteers.offer_help(
-            ctx.uow,
-            ctx.resident.id,
-            int(str(data["ward"])),
-            OfferKind(str(data["kind"])),
-            str(data["description"]),
-            available,
+        offer = await offers.offer_help(
+            ctx.uow, ctx.resident.id, data.ward, data.kind, data.description, available
         )
     except InvalidCall:
         ctx.end()
@@ -316,16 +334,6 @@ async def _save_offer(ctx: Context, available: str | None) -> None:
             "a call. Send /volunteer to see or take back your offers."
         ).format(ward=offer.ward.name)
     )
-
-
-async def _call(ctx: Context, args: list[str]) -> VolunteerCall | None:
-    if len(args) != 1 or not is_number(args[0]):
-        await out_of_date(ctx, args)
-        return None
-    call = await ctx.uow.volunteers.call(int(args[0]))
-    if call is None:
-        await out_of_date(ctx, args)
-    return call
 
 
 def _at(ctx: Context, step: str) -> bool:

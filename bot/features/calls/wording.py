@@ -1,4 +1,4 @@
-"""The words of volunteer calls and announcements, in each reader's language."""
+"""The words of volunteer calls, in each reader's language."""
 
 from __future__ import annotations
 
@@ -13,17 +13,20 @@ from bot.chat.replies import Choice, Document, Reply
 from bot.features.bell.ics import call_calendar
 from core.mobilisation import (
     REMIND_DAY_BEFORE,
-    Announcement,
     CallKind,
-    Delivered,
     Measure,
     OfferKind,
     Recipient,
     VolunteerCall,
 )
-from core.model import Ward
 
 Gettext = Callable[[str], str]
+
+# The buttons under a call that residents answer it with; they go out in invitations and
+# reminders, so they are made here and answered in `volunteer`.
+JOIN = "join"
+DECLINE = "decline"
+LEAVE = "leave"
 
 KIND_NAMES: Mapping[CallKind, str] = {
     CallKind.CLEAN_UP: N_("clean-up"),
@@ -116,11 +119,14 @@ def call_card(
 
 
 def join_choices(_: Gettext, call: VolunteerCall) -> list[Choice]:
-    return [Choice(_("I'll join"), f"join:{call.id}"), Choice(_("I can't"), f"decline:{call.id}")]
+    return [
+        Choice(_("I'll join"), f"{JOIN}:{call.id}"),
+        Choice(_("I can't"), f"{DECLINE}:{call.id}"),
+    ]
 
 
 def leave_choice(_: Gettext, call: VolunteerCall) -> Choice:
-    return Choice(_("I can't come after all"), f"leave:{call.id}")
+    return Choice(_("I can't come after all"), f"{LEAVE}:{call.id}")
 
 
 def call_document(_: Gettext, call: VolunteerCall, language: str, stamp: datetime) -> Document:
@@ -212,44 +218,4 @@ class CallWording(Words):
         done = results_lines(_, call.results)
         if done:
             text += "\n" + _("Together you achieved:") + "\n" + "\n".join("• " + d for d in done)
-        return Reply(text).to_payload()
-
-
-class AnnouncementWording(Words):
-    """An announcement as residents read it, and its progress as its officer reads it."""
-
-    def announcement(self, ward: Ward, text: str, to: Recipient) -> dict[str, Any]:
-        _, _language = self.of(to)
-        header = _("📢 {ward} announces:").format(ward=ward.name)
-        mute = Choice(_("Mute announcements"), "mute:on")
-        return Reply(header + "\n\n" + text, (mute,)).to_payload()
-
-    def progress(self, announcement: Announcement, so_far: Delivered) -> dict[str, Any]:
-        _ = self.catalogues.get(announcement.language).gettext
-        sent = so_far.delivered + so_far.blocked + so_far.failed + so_far.uncertain
-        text = _("📢 Announcement #{number}: {sent} of {count} messages sent so far.").format(
-            number=announcement.id, sent=sent, count=announcement.recipients
-        )
-        return Reply(text).to_payload()
-
-    def summary(self, announcement: Announcement, outcome: Delivered) -> dict[str, Any]:
-        words = self.catalogues.get(announcement.language)
-        _ = words.gettext
-        text = words.ngettext(
-            "📢 Announcement #{number} has gone out to {count} resident: {delivered} "
-            "delivered, {blocked} have blocked the bot, {failed} failed.",
-            "📢 Announcement #{number} has gone out to {count} residents: {delivered} "
-            "delivered, {blocked} have blocked the bot, {failed} failed.",
-            announcement.recipients,
-        ).format(
-            number=announcement.id,
-            count=announcement.recipients,
-            delivered=outcome.delivered,
-            blocked=outcome.blocked,
-            failed=outcome.failed,
-        )
-        if outcome.uncertain:
-            text += " " + _(
-                "For {uncertain} the platform did not answer in time; they may have it."
-            ).format(uncertain=outcome.uncertain)
         return Reply(text).to_payload()

@@ -1,13 +1,14 @@
-"""Officers' /announce to alleys or the whole ward, with a preview and a confirm step; a
-resident's /mute switches announcements off or on (never the bell)."""
+"""Officers' /announce to alleys or the whole ward, with a preview and a confirm step."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
 from bot.chat.replies import Choice
+from bot.features.announcements.wording import AnnouncementWording
 from bot.features.audience import DONE, WHOLE_WARD, audience_choices, picked
-from bot.features.calls.wording import AnnouncementWording
 from bot.features.general.handlers import out_of_date
 from core import announcements
 from core.errors import AlleyNotFound, NobodyToTell, NotAllowed, TextTooLong
@@ -15,6 +16,19 @@ from core.mobilisation import MAX_TEXT, MAY_ANNOUNCE, Recipient
 from core.model import Ward
 
 ANNOUNCE = "announce"
+PICK_WARD = "anw"
+PICK_ALLEYS = "ana"
+SEND = "ansend"
+
+
+@dataclass
+class AnnouncementDraft:
+    """An announcement being written: its ward, the alleys ticked, and the text."""
+
+    ward: int | None = None
+    chosen: list[int] = field(default_factory=list)
+    alleys: list[int] = field(default_factory=list)  # none: the whole ward, as it is when sent
+    text: str = ""
 
 
 async def announce(ctx: Context, event: Incoming) -> None:
@@ -22,11 +36,11 @@ async def announce(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     wards = await _wards(ctx)
     if len(wards) == 1:
-        ctx.begin(ANNOUNCE, "alleys", ward=wards[0].id, chosen=[])
-        await _ask_alleys(ctx, wards[0])
+        ctx.begin(ANNOUNCE, "alleys", AnnouncementDraft(ward=wards[0].id))
+        await _ask_alleys(ctx, wards[0], [])
         return
-    ctx.begin(ANNOUNCE, "ward")
-    ctx.say(_("Announce to which ward?"), [Choice(w.name, f"anw:{w.id}") for w in wards])
+    ctx.begin(ANNOUNCE, "ward", AnnouncementDraft())
+    ctx.say(_("Announce to which ward?"), [Choice(w.name, f"{PICK_WARD}:{w.id}") for w in wards])
 
 
 async def pick_ward(ctx: Context, args: list[str]) -> None:
@@ -35,8 +49,8 @@ async def pick_ward(ctx: Context, args: list[str]) -> None:
     if not _at(ctx, "ward") or ward is None:
         await out_of_date(ctx, args)
         return
-    ctx.begin(ANNOUNCE, "alleys", ward=ward.id, chosen=[])
-    await _ask_alleys(ctx, ward)
+    ctx.begin(ANNOUNCE, "alleys", AnnouncementDraft(ward=ward.id))
+    await _ask_alleys(ctx, ward, [])
 
 
 async def pick_alleys(ctx: Context, args: list[str]) -> None:
@@ -45,22 +59,22 @@ async def pick_alleys(ctx: Context, args: list[str]) -> None:
     if not _at(ctx, "alleys") or len(args) != 1:
         await out_of_date(ctx, args)
         return
-    assert ctx.dialogue is not None
-    ward = await _ward(ctx, str(ctx.dialogue.data["ward"]))
+    data = ctx.data(AnnouncementDraft)
+    ward = await _ward(ctx, str(data.ward))
     if ward is None:
         await out_of_date(ctx, args)
         return
-    chosen = [int(str(a)) for a in _list(ctx.dialogue.data.get("chosen"))]
-    if args[0] == DONE and chosen:
-        alleys = chosen
+    if args[0] == DONE and data.chosen:
+        alleys = data.chosen
     else:
-        found = await picked(ctx, ward.id, chosen, args[0])
+        found = await picked(ctx, ward.id, data.chosen, args[0])
         if found is None:
             await out_of_date(ctx, args)
             return
         if args[0] != WHOLE_WARD:
-            ctx.dialogue.data["chosen"] = found
-            await _ask_alleys(ctx, ward)
+            data.chosen = found
+            ctx.keep(data)
+            await _ask_alleys(ctx, ward, found)
             return
         alleys = []  # the whole ward, as it is when the announcement goes
     listening, muted = await announcements.audience_size(
@@ -68,10 +82,10 @@ async def pick_alleys(ctx: Context, args: list[str]) -> None:
     )
     if not listening:
         ctx.say(_("No one who can hear it follows these alleys yet. Pick others:"))
-        await _ask_alleys(ctx, ward)
+        await _ask_alleys(ctx, ward, data.chosen)
         return
-    ctx.dialogue.data["alleys"] = alleys
-    ctx.dialogue.step = "text"
+    data.alleys = alleys
+    ctx.keep(data, step="text")
     ctx.say(
         ctx.ngettext(
             "It will reach {count} resident; {muted} more have muted announcements. "
@@ -90,18 +104,18 @@ async def text_typed(ctx: Context, event: Incoming) -> None:
     if not text or len(text) > MAX_TEXT:
         ctx.say(_("Please keep it to {limit} characters.").format(limit=MAX_TEXT))
         return
-    assert ctx.dialogue is not None
-    ward = await _ward(ctx, str(ctx.dialogue.data["ward"]))
+    data = ctx.data(AnnouncementDraft)
+    ward = await _ward(ctx, str(data.ward))
     if ward is None:
         ctx.end()
         await out_of_date(ctx, [])
         return
-    ctx.dialogue.data["text"] = text
-    ctx.dialogue.step = "confirm"
+    data.text = text
+    ctx.keep(data, step="confirm")
     preview = _wording(ctx).announcement(ward, text, _me(ctx))
     ctx.say(
         _("This is how residents will read it:") + "\n\n" + str(preview["text"]),
-        [Choice(_("Send it"), "ansend"), Choice(_("Cancel"), "cancel")],
+        [Choice(_("Send it"), SEND), Choice(_("Cancel"), "cancel")],
     )
 
 
@@ -111,16 +125,18 @@ async def send(ctx: Context, args: list[str]) -> None:
     if not _at(ctx, "confirm"):
         await out_of_date(ctx, args)
         return
-    assert ctx.dialogue is not None
-    data = ctx.dialogue.data
+    data = ctx.data(AnnouncementDraft)
     ctx.end()
+    if data.ward is None:
+        await out_of_date(ctx, args)
+        return
     try:
         sent = await announcements.announce(
             ctx.uow,
             await ctx.officers(),
-            int(str(data["ward"])),
-            [int(str(a)) for a in _list(data["alleys"])],
-            str(data["text"]),
+            data.ward,
+            data.alleys,
+            data.text,
             (ctx.resident.channel, ctx.resident.external_id),
             ctx.language,
             _wording(ctx),
@@ -142,45 +158,14 @@ async def send(ctx: Context, args: list[str]) -> None:
     )
 
 
-async def mute(ctx: Context, event: Incoming) -> None:
-    """Say whether announcements are on, with a button to switch."""
+async def _ask_alleys(ctx: Context, ward: Ward, chosen: list[int]) -> None:
     _ = ctx._
-    if await ctx.uow.announcements.muted(ctx.resident.id):
-        text = _("Announcements from the ward are off. The bell rings as before.")
-        choice = Choice(_("Turn announcements on"), "mute:off")
-    else:
-        text = _("Announcements from the ward are on. Muting them does not stop the bell.")
-        choice = Choice(_("Mute announcements"), "mute:on")
-    ctx.say(text, [choice])
-
-
-async def set_muted(ctx: Context, args: list[str]) -> None:
-    """Mute announcements (`on`) or hear them again (`off`); the bell rings either way."""
-    _ = ctx._
-    if args not in (["on"], ["off"]):
-        await out_of_date(ctx, args)
-        return
-    muted = args[0] == "on"
-    await ctx.uow.announcements.set_muted(ctx.resident.id, muted)
-    if muted:
-        ctx.say(
-            _("Announcements are muted. The bell still rings; send /mute to hear them again."),
-            [Choice(_("Turn announcements on"), "mute:off")],
-        )
-    else:
-        ctx.say(_("You will hear the ward's announcements again."))
-
-
-async def _ask_alleys(ctx: Context, ward: Ward) -> None:
-    _ = ctx._
-    assert ctx.dialogue is not None
-    chosen = [int(str(a)) for a in _list(ctx.dialogue.data.get("chosen"))]
     ctx.say(
         _(
             "Who should hear it in {ward}? Tick alleys (their followers hear it), or take the "
             "whole ward:"
         ).format(ward=ward.name),
-        await audience_choices(ctx, ward.id, chosen, "ana"),
+        await audience_choices(ctx, ward.id, chosen, PICK_ALLEYS),
     )
 
 
@@ -195,10 +180,6 @@ async def _ward(ctx: Context, ward_id: str) -> Ward | None:
 
 def _at(ctx: Context, step: str) -> bool:
     return ctx.dialogue is not None and (ctx.dialogue.name, ctx.dialogue.step) == (ANNOUNCE, step)
-
-
-def _list(value: object) -> list[object]:
-    return list(value) if isinstance(value, list) else []
 
 
 def _me(ctx: Context) -> Recipient:
