@@ -107,8 +107,11 @@ class Dispatcher:
         route = self.routes[item.channel]
         # One chat's messages leave in the order they were queued.
         async with self._chat_locks((item.channel, item.chat_id)):
-            await route.pacer.acquire(item.chat_id, group=route.is_group(item.chat_id))
-            delivery = await route.messenger.deliver(item.chat_id, item.payload)
+            slot = await route.pacer.acquire(item.chat_id, group=route.is_group(item.chat_id))
+            try:
+                delivery = await route.messenger.deliver(item.chat_id, item.payload)
+            finally:
+                route.pacer.sent(slot)
         if delivery.outcome is Outcome.RETRY_AFTER:
             route.pacer.pause(delivery.retry_after)
         if delivery.outcome not in (Outcome.SENT, Outcome.RETRY_AFTER):

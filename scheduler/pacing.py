@@ -19,14 +19,27 @@ class Pace:
     per_group_per_minute: float | None = None
 
 
+@dataclass
+class Slot:
+    """One send's place in the window: when it was taken, then when the send ended."""
+
+    chat_id: str
+    at: float
+    gap: float  # how long its chat must wait after it
+
+
 class Pacer:
     """Hands out sending slots so that no limit is exceeded, and pauses everything on request.
 
     The overall limit is kept as the platform counts it, over a sliding window: at most
     `per_second` sends in any second (less for a rate under one a second), and never two
     closer than half a slot. A sender that was held up can catch up within the window
-    instead of losing its turn for good. A small margin absorbs the jitter of the network, so
-    that messages sent at the limit do not arrive above it.
+    instead of losing its turn for good.
+
+    The platform counts a message when it arrives, somewhere between the moment its slot was
+    taken and the moment the send ended. A send reported done with `sent` counts from its end
+    from then on, so a first request slowed by connecting (or a pause of the process) cannot
+    bunch the next ones into one of the platform's seconds; a small margin absorbs the rest.
 
     Every wait is computed, never polled: a sender asks for a slot, learns when it is, and
     sleeps until then. `monotonic` and `sleep` are injectable for tests.
@@ -46,7 +59,8 @@ class Pacer:
         capacity = max(1, math.floor(pace.per_second or 1))
         self._window = capacity / pace.per_second + self.MARGIN if pace.per_second else 0.0
         self._spacing = 0.5 / pace.per_second if pace.per_second else 0.0
-        self._recent: deque[float] = deque(maxlen=capacity)
+        self._recent: deque[Slot] = deque(maxlen=capacity)
+        self._last_start = -math.inf
         self._next_in_chat: dict[str, float] = {}
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
@@ -59,32 +73,42 @@ class Pacer:
     def paused_for(self) -> float:
         return max(0.0, self._paused_until - self._monotonic())
 
-    async def acquire(self, chat_id: str, group: bool = False) -> None:
+    async def acquire(self, chat_id: str, group: bool = False) -> Slot:
         """Wait for the moment this chat may get its next message, and take it."""
         while True:
             async with self._lock:
                 now = self._monotonic()
                 ready = max(now, self._paused_until, self._next_in_chat.get(chat_id, 0.0))
-                if self.pace.per_second and self._recent:
-                    ready = max(ready, self._recent[-1] + self._spacing)
+                if self.pace.per_second:
+                    ready = max(ready, self._last_start + self._spacing)
                     if len(self._recent) == self._recent.maxlen:
-                        ready = max(ready, self._recent[0] + self._window)
+                        ready = max(ready, self._recent[0].at + self._window)
                 if ready <= now:
-                    self._take(chat_id, group, now)
-                    return
+                    return self._take(chat_id, group, now)
             await self._sleep_until(ready)
 
-    def _take(self, chat_id: str, group: bool, now: float) -> None:
-        if self.pace.per_second:
-            self._recent.append(now)
+    def sent(self, slot: Slot) -> None:
+        """The send of this slot ended (however it went): count it from now."""
+        now = self._monotonic()
+        slot.at = max(slot.at, now)
+        if slot.gap:
+            waited = self._next_in_chat.get(slot.chat_id, 0.0)
+            self._next_in_chat[slot.chat_id] = max(waited, now + slot.gap + self.MARGIN)
+
+    def _take(self, chat_id: str, group: bool, now: float) -> Slot:
         gap = 0.0
         if group and self.pace.per_group_per_minute:
             gap = 60 / self.pace.per_group_per_minute
         elif self.pace.per_chat_per_second:
             gap = 1 / self.pace.per_chat_per_second
+        slot = Slot(chat_id, now, gap)
+        if self.pace.per_second:
+            self._recent.append(slot)
+            self._last_start = now
         if gap:
             self._next_in_chat[chat_id] = now + gap + self.MARGIN
         self._forget_old(now)
+        return slot
 
     def _forget_old(self, now: float) -> None:
         # Chats whose slot has passed need no memory; keeps the map as small as the busy chats.

@@ -68,10 +68,9 @@ class Context:
     ) -> None:
         self.replies.append(Reply(text, tuple(choices), document, picture=picture))
 
-    def begin(self, name: str, step: str, data: object | None = None, **fields: object) -> None:
+    def begin(self, name: str, step: str, data: object | None = None) -> None:
         """Open a dialogue at `step`; its data (a dataclass) is kept between messages."""
-        kept = dump(data) if data is not None else {}
-        self.dialogue = DialogueState(name, step, {**kept, **fields})
+        self.dialogue = DialogueState(name, step, dump(data) if data is not None else {})
 
     def data(self, kind: type[T]) -> T:
         """The open dialogue's data, as the dataclass it was kept from."""

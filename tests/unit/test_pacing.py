@@ -49,6 +49,27 @@ async def test_a_sender_held_up_catches_up_within_the_window() -> None:
     assert time.now < 0.5 + 14 / 30  # faster than one slot each: the lost time is made up
 
 
+async def test_a_slow_first_send_counts_from_when_it_ended() -> None:
+    """Were the platform to receive the first message late, the 31st must not join its second."""
+    paced, time = pacer(Pace(per_second=30))
+    first = await paced.acquire("0")
+    time.now = 0.15  # connecting took a while: the platform saw the first message only now
+    paced.sent(first)
+    for chat in range(1, 31):
+        slot = await paced.acquire(str(chat))
+        paced.sent(slot)
+    assert time.now >= 0.15 + 1  # the 31st: a second after the first arrived
+
+
+async def test_a_chats_next_message_waits_a_second_after_the_last_one_ended() -> None:
+    paced, time = pacer(Pace(per_second=30, per_chat_per_second=1))
+    slot = await paced.acquire("7")
+    time.now = 0.4
+    paced.sent(slot)
+    await paced.acquire("7")
+    assert abs(time.now - 1.425) < 1e-9  # a second and the margin, from its end
+
+
 async def test_one_private_chat_gets_at_most_one_message_a_second() -> None:
     paced, time = pacer(Pace(per_second=30, per_chat_per_second=1))
     moments = []

@@ -9,6 +9,7 @@ from bot.chat.events import Incoming
 from bot.chat.i18n import N_
 from bot.chat.plain import parse_number
 from bot.chat.replies import Choice, Reply
+from bot.features.calls import from_report
 from bot.features.general.handlers import out_of_date
 from bot.features.reports.cards import EVENT_NAMES, STATE_NAMES, Gettext, officer_card, title, when
 from core import report_reads, search, triage, wards
@@ -218,7 +219,12 @@ async def _show(ctx: Context, number: int) -> None:
     buttons = officer_buttons(_, found)
     organises = any(o.ward.id == found.ward.id and o.role in MAY_ORGANISE for o in officers)
     if found.is_open and organises:
-        buttons.append(Choice(_("Call volunteers"), f"newcall:report:{found.id}"))
+        buttons.append(
+            Choice(
+                _("Call volunteers"),
+                f"{from_report.CALL_FOR_REPORT}:{from_report.FROM_REPORT}:{found.id}",
+            )
+        )
     ctx.say(card + "\n\n" + "\n".join(lines), buttons)
     for photo in found.photos:
         ctx.replies.append(Reply(_("Photo of #{number}").format(number=number), photo=photo))
