@@ -181,12 +181,16 @@ def _zalo(app: App) -> Channel:
 
 @dataclass(frozen=True)
 class ChannelEntry:
-    """A chat platform: whether `urbanbell run` serves it, how it is built, its limits."""
+    """A chat platform: whether `urbanbell run` serves it, how it is built, its limits, and the
+    settings that turn it on and give it a webhook."""
 
     name: str
     wanted: Callable[[Settings], bool]
     build: Callable[[App], Channel]
     pace: Callable[[Settings], Pace]
+    turned_on_by: str = ""  # what to set, for an administrator who set no channel
+    webhook_setting: str = ""
+    webhook_url: Callable[[Settings], str | None] = lambda settings: None
 
 
 REGISTRY = (
@@ -197,12 +201,18 @@ REGISTRY = (
         lambda s: Pace(
             s.telegram_rate, s.telegram_per_chat_per_second, s.telegram_per_group_per_minute
         ),
+        turned_on_by="URBANBELL_TELEGRAM_TOKEN to the token BotFather gave you",
+        webhook_setting="URBANBELL_TELEGRAM_WEBHOOK_URL",
+        webhook_url=lambda s: s.telegram_webhook_url,
     ),
     ChannelEntry(
         ZALO,
         lambda s: s.zalo_token is not None,
         _zalo,
         lambda s: Pace(s.zalo_per_second, s.zalo_per_chat_per_second),
+        turned_on_by="URBANBELL_ZALO_TOKEN to your Zalo bot's token",
+        webhook_setting="URBANBELL_ZALO_WEBHOOK_URL",
+        webhook_url=lambda s: s.zalo_webhook_url,
     ),
     # Only `urbanbell console` talks in the terminal, with a dispatcher of its own person.
     ChannelEntry(CONSOLE, lambda s: False, lambda app: ConsoleChannel(), lambda s: Pace()),
@@ -248,28 +258,29 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
 
 
 def check_channels(settings: Settings) -> None:
-    """Refuse to start without a channel, or with half a webhook."""
+    """Refuse to start without a channel, or with half a webhook, or two on one path."""
     if not any(entry.wanted(settings) for entry in REGISTRY):
+        ways = ", or ".join(entry.turned_on_by for entry in REGISTRY if entry.turned_on_by)
         raise ServiceError(
-            "no channel configured: set URBANBELL_TELEGRAM_TOKEN to the token BotFather gave you, "
-            "or URBANBELL_ZALO_TOKEN to your Zalo bot's token, or both (and "
-            "URBANBELL_TELEGRAM_WEBHOOK_URL or URBANBELL_ZALO_WEBHOOK_URL with "
-            "URBANBELL_WEBHOOK_SECRET for a webhook)"
+            f"no channel configured: set {ways} (for a webhook, also the channel's "
+            "URBANBELL_..._WEBHOOK_URL and URBANBELL_WEBHOOK_SECRET)"
         )
-    urls = {
-        "URBANBELL_TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url,
-        "URBANBELL_ZALO_WEBHOOK_URL": settings.zalo_webhook_url,
-    }
-    for name, url in urls.items():
-        if url and settings.webhook_secret is None:
-            raise ServiceError(f"setting URBANBELL_WEBHOOK_SECRET: required with {name}")
-    if urls["URBANBELL_TELEGRAM_WEBHOOK_URL"] and urls["URBANBELL_ZALO_WEBHOOK_URL"]:
-        paths = {_webhook_path(url, "") for url in urls.values() if url}
-        if len(paths) == 1:
+    paths: dict[str, str] = {}
+    for entry in REGISTRY:
+        url = entry.webhook_url(settings)
+        if not url or not entry.wanted(settings):
+            continue
+        if settings.webhook_secret is None:
             raise ServiceError(
-                "setting URBANBELL_ZALO_WEBHOOK_URL: its path must differ from "
-                "URBANBELL_TELEGRAM_WEBHOOK_URL's, as both are served by one web server"
+                f"setting URBANBELL_WEBHOOK_SECRET: required with {entry.webhook_setting}"
             )
+        path = _webhook_path(url, f"/{entry.name}")
+        if path in paths:
+            raise ServiceError(
+                f"setting {entry.webhook_setting}: its path must differ from "
+                f"{paths[path]}'s, as both are served by one web server"
+            )
+        paths[path] = entry.webhook_setting
 
 
 async def serve(app: App, stop: asyncio.Event | None = None) -> None:

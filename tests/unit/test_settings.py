@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from urbanbell.app import ServiceError, check_channels
 from urbanbell.settings import SettingsError, load_settings
 
 
@@ -25,3 +26,39 @@ def test_a_bad_value_is_named(monkeypatch: pytest.MonkeyPatch, variable: str, va
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=f"setting {variable}:"):
         load_settings()
+
+
+def channels_set(monkeypatch: pytest.MonkeyPatch, **variables: str) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(f"URBANBELL_{name}", value)
+    check_channels(load_settings())
+
+
+def test_without_a_channel_the_bot_says_what_turns_one_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(ServiceError, match=r"URBANBELL_TELEGRAM_TOKEN .* or URBANBELL_ZALO_TOKEN"):
+        channels_set(monkeypatch)
+
+
+def test_a_webhook_needs_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ServiceError, match=r"URBANBELL_WEBHOOK_SECRET: required with .*ZALO"):
+        channels_set(monkeypatch, ZALO_TOKEN="1:z", ZALO_WEBHOOK_URL="https://ward.vn/zalo")
+
+
+def test_two_webhooks_on_one_path_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    both = {"TELEGRAM_TOKEN": "1:t", "ZALO_TOKEN": "1:z", "WEBHOOK_SECRET": "secret-of-ward"}
+    with pytest.raises(ServiceError, match="URBANBELL_ZALO_WEBHOOK_URL: its path must differ"):
+        channels_set(
+            monkeypatch,
+            **both,
+            TELEGRAM_WEBHOOK_URL="https://ward.vn/hook",
+            ZALO_WEBHOOK_URL="https://ward.vn/hook",
+        )
+    # Without a path each is served on its channel's own.
+    channels_set(
+        monkeypatch,
+        **both,
+        TELEGRAM_WEBHOOK_URL="https://ward.vn",
+        ZALO_WEBHOOK_URL="https://bot.ward.vn",
+    )
