@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from core.errors import AlleyNotFound, NobodyToTell, NotAllowed, TextTooLong
 from core.mobilisation import (
@@ -18,7 +18,7 @@ from core.mobilisation import (
     Delivered,
     Recipient,
 )
-from core.model import Alley, NewMessage, Officer, Ward
+from core.model import Alley, NewMessage, Officer, Ward, Worded
 from core.ports import UnitOfWork
 
 BROADCAST = "broadcast"
@@ -27,15 +27,15 @@ PROGRESS_EVERY = timedelta(minutes=2)
 
 
 class AnnouncementNotices(Protocol):
-    def announcement(self, ward: Ward, text: str, to: Recipient) -> dict[str, Any]:
+    def announcement(self, ward: Ward, text: str, to: Recipient) -> Worded:
         """To a resident: the officer's text, exactly as written."""
         ...
 
-    def progress(self, announcement: Announcement, so_far: Delivered) -> dict[str, Any]:
+    def progress(self, announcement: Announcement, so_far: Delivered) -> Worded:
         """To the officer who sent it: how far the sending has come."""
         ...
 
-    def summary(self, announcement: Announcement, outcome: Delivered) -> dict[str, Any]:
+    def summary(self, announcement: Announcement, outcome: Delivered) -> Worded:
         """To the officer who sent it: every message has ended, and how."""
         ...
 
@@ -111,11 +111,11 @@ async def announce(
     for start in range(0, len(audience), WRITE_AT_ONCE):
         await uow.outbox.add_new(
             [
-                NewMessage(
-                    kind=BROADCAST,
-                    channel=r.channel,
-                    chat_id=r.chat_id,
-                    payload=notices.announcement(announcement.ward, text, r),
+                NewMessage.worded(
+                    BROADCAST,
+                    r.channel,
+                    r.chat_id,
+                    notices.announcement(announcement.ward, text, r),
                     resident_id=r.resident_id,
                     key=f"{prefix}{r.resident_id}",
                 )
@@ -144,16 +144,14 @@ async def follow_up(uow: UnitOfWork, now: datetime, notices: AnnouncementNotices
     return finished
 
 
-async def _tell(
-    uow: UnitOfWork, announcement: Announcement, step: str, payload: dict[str, Any]
-) -> None:
+async def _tell(uow: UnitOfWork, announcement: Announcement, step: str, words: Worded) -> None:
     await uow.outbox.add_new(
         [
-            NewMessage(
-                kind="notice",
-                channel=announcement.channel,
-                chat_id=announcement.chat_id,
-                payload=payload,
+            NewMessage.worded(
+                "notice",
+                announcement.channel,
+                announcement.chat_id,
+                words,
                 key=f"announced:{announcement.id}:{step}",
             )
         ]

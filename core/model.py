@@ -72,6 +72,14 @@ Option = tuple[str, str]
 
 
 @dataclass(frozen=True)
+class Worded:
+    """A message as the bot words it: its payload, and the options a typed number presses."""
+
+    payload: dict[str, Any]
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
 class NewMessage:
     """A message to put in the outbox; `payload` is a channel-neutral reply."""
 
@@ -88,13 +96,33 @@ class NewMessage:
     # that the outbox reads them without knowing how a reply is written down.
     options: tuple[Option, ...] = ()
 
-    def __post_init__(self) -> None:
-        # Notices, bells and invitations reach the core already worded, as payloads only:
-        # until their wording hands over options of its own, theirs are those the payload shows.
-        if not self.options:
-            offered = self.payload.get("choices") or ()
-            options = tuple((str(label), str(data)) for label, data in offered)
-            object.__setattr__(self, "options", options)
+    @classmethod
+    def worded(
+        cls,
+        kind: str,
+        channel: str,
+        chat_id: str,
+        words: Worded,
+        *,
+        resident_id: int | None = None,
+        key: str | None = None,
+        not_before: datetime | None = None,
+        deadline: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> NewMessage:
+        """The message the bot worded, offering the options its words show."""
+        return cls(
+            kind=kind,
+            channel=channel,
+            chat_id=chat_id,
+            payload=words.payload,
+            resident_id=resident_id,
+            key=key,
+            not_before=not_before,
+            deadline=deadline,
+            expires_at=expires_at,
+            options=words.options,
+        )
 
 
 @dataclass(frozen=True)

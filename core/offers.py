@@ -97,11 +97,11 @@ async def invite_from_offer(
         raise SignupsClosed()
     to = offer.resident
     invited = await uow.outbox.add(
-        NewMessage(
-            kind=NOTICE,
-            channel=to.channel,
-            chat_id=to.chat_id,
-            payload=notices.invitation(call, to),
+        NewMessage.worded(
+            NOTICE,
+            to.channel,
+            to.chat_id,
+            notices.invitation(call, to),
             resident_id=to.resident_id,
             key=f"call:{call.id}:offer:{to.resident_id}",
             expires_at=call.signup_deadline or call.starts_at,

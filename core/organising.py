@@ -82,11 +82,11 @@ async def open_call(
     for start in range(0, len(audience), WRITE_AT_ONCE):
         invited += await uow.outbox.add_new(
             [
-                NewMessage(
-                    kind=BROADCAST,
-                    channel=r.channel,
-                    chat_id=r.chat_id,
-                    payload=notices.invitation(call, r),
+                NewMessage.worded(
+                    BROADCAST,
+                    r.channel,
+                    r.chat_id,
+                    notices.invitation(call, r),
                     resident_id=r.resident_id,
                     key=f"call:{call.id}:invite:{r.resident_id}",
                     expires_at=closes,
@@ -145,11 +145,11 @@ async def message_volunteers(
     signups = await uow.volunteers.signups(call.id, SIGNED_UP)
     sent = await uow.outbox.add_new(
         [
-            NewMessage(
-                kind=NOTICE,
-                channel=s.volunteer.channel,
-                chat_id=s.volunteer.chat_id,
-                payload=notices.note(call, s.volunteer, text),
+            NewMessage.worded(
+                NOTICE,
+                s.volunteer.channel,
+                s.volunteer.chat_id,
+                notices.note(call, s.volunteer, text),
                 resident_id=s.volunteer.resident_id,
             )
             for s in signups
@@ -196,11 +196,11 @@ async def close_call(
     assert closed is not None
     await uow.outbox.add_new(
         [
-            NewMessage(
-                kind=NOTICE,
-                channel=v.channel,
-                chat_id=v.chat_id,
-                payload=notices.thanks(closed, v),
+            NewMessage.worded(
+                NOTICE,
+                v.channel,
+                v.chat_id,
+                notices.thanks(closed, v),
                 resident_id=v.resident_id,
                 key=f"call:{call.id}:thanks:{v.resident_id}",
             )

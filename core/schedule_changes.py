@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.errors import AlleyNotFound, DateInPast, NotAllowed
@@ -16,6 +15,7 @@ from core.model import (
     NewMessage,
     Officer,
     Role,
+    Worded,
 )
 from core.ports import UnitOfWork
 from core.reminders import Follower, bell_key_prefix
@@ -33,7 +33,7 @@ class ScheduleChange:
     told: int = 0  # followers sent a notice
 
 
-Notice = Callable[[Follower, ScheduleChange], dict[str, Any]]
+Notice = Callable[[Follower, ScheduleChange], Worded]
 
 
 async def change_collection(
@@ -77,11 +77,11 @@ async def tell_followers(
         await uow.outbox.withdraw(bell_key_prefix(follower.ref))
     told = await uow.outbox.add_new(
         [
-            NewMessage(
-                kind="notice",
-                channel=f.channel,
-                chat_id=f.chat_id,
-                payload=notice(f, change),
+            NewMessage.worded(
+                "notice",
+                f.channel,
+                f.chat_id,
+                notice(f, change),
                 resident_id=f.resident_id,
             )
             for f in followers

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from core.errors import (
@@ -19,7 +19,7 @@ from core.errors import (
     ReportNotFound,
     TooManyReports,
 )
-from core.model import NewMessage, Officer, Resident, Role
+from core.model import NewMessage, Officer, Resident, Role, Worded
 from core.ports import UnitOfWork
 from core.reports import (
     MAY_TRIAGE,
@@ -44,29 +44,29 @@ BATCH = 500  # reports a follow-up run handles at most; the next run takes the r
 
 
 class ReportNotices(Protocol):
-    """The words of the messages reports cause, as channel-neutral reply payloads."""
+    """The words of the messages reports cause, as the bot words them."""
 
-    def new_report(self, report: Report) -> dict[str, Any]:
+    def new_report(self, report: Report) -> Worded:
         """To the ward's officers: a report came in, with buttons to act on it."""
         ...
 
-    def reopened(self, report: Report, note: str) -> dict[str, Any]:
+    def reopened(self, report: Report, note: str) -> Worded:
         """To the ward's officers: the reporter says it is not fixed."""
         ...
 
-    def state_changed(self, report: Report, note: str | None) -> dict[str, Any]:
+    def state_changed(self, report: Report, note: str | None) -> Worded:
         """To the reporter: their report moved to a new state."""
         ...
 
-    def reply(self, report: Report, text: str) -> dict[str, Any]:
+    def reply(self, report: Report, text: str) -> Worded:
         """To the reporter: an officer's message about their report."""
         ...
 
-    def ask_fixed(self, report: Report) -> dict[str, Any]:
+    def ask_fixed(self, report: Report) -> Worded:
         """To the reporter, after it is resolved: is it fixed?"""
         ...
 
-    def escalation(self, report: Report) -> dict[str, Any]:
+    def escalation(self, report: Report) -> Worded:
         """To the ward's admins: the report missed its target."""
         ...
 
@@ -329,7 +329,7 @@ async def escalate_overdue(uow: UnitOfWork, now: datetime, notices: ReportNotice
             chats = told[report.ward.id] = admins or await _officer_chats(uow, report)
         await uow.outbox.add_new(
             [
-                NewMessage(
+                NewMessage.worded(
                     NOTICE,
                     channel,
                     chat_id,
@@ -384,21 +384,21 @@ async def _officer_chats(uow: UnitOfWork, report: Report) -> list[tuple[str, str
     return await uow.officers.of_ward(report.ward.id, MAY_TRIAGE)
 
 
-async def _tell_officers(uow: UnitOfWork, report: Report, payload: dict[str, Any]) -> None:
+async def _tell_officers(uow: UnitOfWork, report: Report, words: Worded) -> None:
     for channel, chat_id in await _officer_chats(uow, report):
-        await uow.outbox.add(NewMessage(NOTICE, channel, chat_id, payload))
+        await uow.outbox.add(NewMessage.worded(NOTICE, channel, chat_id, words))
 
 
-async def _tell_reporter(uow: UnitOfWork, report: Report, payload: dict[str, Any]) -> None:
+async def _tell_reporter(uow: UnitOfWork, report: Report, words: Worded) -> None:
     reporter = report.reporter
     if not reporter.active:
         return
     await uow.outbox.add(
-        NewMessage(
+        NewMessage.worded(
             NOTICE,
             reporter.channel,
             reporter.external_id,
-            payload,
+            words,
             resident_id=reporter.resident_id,
         )
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from core.errors import (
     CallNotFound,
@@ -30,7 +30,7 @@ from core.mobilisation import (
     VolunteerCall,
     VolunteerFigures,
 )
-from core.model import NewMessage, Officer
+from core.model import NewMessage, Officer, Worded
 from core.ports import UnitOfWork
 
 NOTICE = "notice"
@@ -38,31 +38,31 @@ SIGNED_UP = (SignupStatus.JOINED, SignupStatus.WAITLISTED)
 
 
 class CallNotices(Protocol):
-    """The words of the messages a call causes, as channel-neutral reply payloads."""
+    """The words of the messages a call causes, as the bot words them."""
 
-    def invitation(self, call: VolunteerCall, to: Recipient) -> dict[str, Any]:
+    def invitation(self, call: VolunteerCall, to: Recipient) -> Worded:
         """To a resident: the call, with buttons to join it or to say they cannot."""
         ...
 
-    def reminder(self, call: VolunteerCall, to: Recipient, before: timedelta) -> dict[str, Any]:
+    def reminder(self, call: VolunteerCall, to: Recipient, before: timedelta) -> Worded:
         """To a volunteer, `before` the call starts."""
         ...
 
-    def promoted(self, call: VolunteerCall, to: Recipient) -> dict[str, Any]:
+    def promoted(self, call: VolunteerCall, to: Recipient) -> Worded:
         """To a volunteer on the waitlist: a place opened, it is theirs."""
         ...
 
     def left(
         self, call: VolunteerCall, to: Recipient, who: Recipient, promoted: Recipient | None
-    ) -> dict[str, Any]:
+    ) -> Worded:
         """To the organiser: a volunteer gave up their place, and who took it."""
         ...
 
-    def note(self, call: VolunteerCall, to: Recipient, text: str) -> dict[str, Any]:
+    def note(self, call: VolunteerCall, to: Recipient, text: str) -> Worded:
         """To a volunteer: the organiser's message."""
         ...
 
-    def thanks(self, call: VolunteerCall, to: Recipient) -> dict[str, Any]:
+    def thanks(self, call: VolunteerCall, to: Recipient) -> Worded:
         """To a volunteer who came: what the call achieved."""
         ...
 
@@ -258,11 +258,11 @@ async def _plan_reminders(
         if at <= now:  # they joined later than that: the confirmation said it all
             continue
         messages.append(
-            NewMessage(
-                kind=NOTICE,
-                channel=volunteer.channel,
-                chat_id=volunteer.chat_id,
-                payload=notices.reminder(call, volunteer, before),
+            NewMessage.worded(
+                NOTICE,
+                volunteer.channel,
+                volunteer.chat_id,
+                notices.reminder(call, volunteer, before),
                 resident_id=resident_id,
                 key=f"{prefix}{label}",
                 not_before=at,
@@ -272,11 +272,11 @@ async def _plan_reminders(
     await uow.outbox.add_new(messages)
 
 
-def _to(recipient: Recipient, payload: dict[str, Any]) -> NewMessage:
-    return NewMessage(
-        kind=NOTICE,
-        channel=recipient.channel,
-        chat_id=recipient.chat_id,
-        payload=payload,
+def _to(recipient: Recipient, words: Worded) -> NewMessage:
+    return NewMessage.worded(
+        NOTICE,
+        recipient.channel,
+        recipient.chat_id,
+        words,
         resident_id=recipient.resident_id,
     )

@@ -7,11 +7,10 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from core.calendar import Holidays
 from core.clock import Clock
-from core.model import NewMessage
+from core.model import NewMessage, Worded
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.reminders import Crowded, Planned, Reminder, crowded, plan, reminders_between
 
@@ -19,7 +18,7 @@ log = logging.getLogger(__name__)
 
 BELL = "bell"
 WRITE_AT_ONCE = 2_000
-Wording = Callable[[Reminder], dict[str, Any]]
+Wording = Callable[[Reminder], Worded]
 
 
 @dataclass
@@ -40,7 +39,7 @@ class Planner:
         rates: Mapping[str, float],  # messages a second each channel can carry
         horizon: timedelta = timedelta(hours=24),
         group_lead: int = 15,  # minutes before the truck that a group hears the bell
-        warning: Callable[[Crowded], dict[str, Any]] | None = None,  # words for officers
+        warning: Callable[[Crowded], Worded] | None = None,  # words for officers
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -116,11 +115,11 @@ class Planner:
                         continue  # a channel this process does not send on
                     minute = slot.minute.astimezone(UTC).strftime("%Y%m%dT%H%M")
                     warnings.append(
-                        NewMessage(
-                            kind="notice",
-                            channel=channel,
-                            chat_id=officer,
-                            payload=self.warning(slot),
+                        NewMessage.worded(
+                            "notice",
+                            channel,
+                            officer,
+                            self.warning(slot),
                             key=f"crowded:{slot.channel}:{minute}:{channel}:{officer}",
                             expires_at=slot.minute,
                         )
@@ -130,11 +129,11 @@ class Planner:
     def _message(self, planned: Planned) -> NewMessage:
         reminder = planned.reminder
         follower = reminder.follower
-        return NewMessage(
-            kind=BELL,
-            channel=follower.channel,
-            chat_id=follower.chat_id,
-            payload=self.wording(reminder),
+        return NewMessage.worded(
+            BELL,
+            follower.channel,
+            follower.chat_id,
+            self.wording(reminder),
             resident_id=follower.resident_id,
             key=reminder.key,
             not_before=planned.start,

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.model import Worded
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -51,6 +53,10 @@ class Reply:
         if self.picture is not None:
             payload["picture"] = _file(self.picture)
         return payload
+
+    def worded(self) -> Worded:
+        """The reply for the core: its payload, and its choices as the options it offers."""
+        return Worded(self.to_payload(), tuple((c.label, c.data) for c in self.choices))
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Reply:

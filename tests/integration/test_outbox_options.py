@@ -1,14 +1,28 @@
-"""The options a typed number answers: kept with each queued message, apart from its payload."""
+"""The options a typed number answers: kept with each queued message, apart from its payload;
+those of a bell, a notice or an invitation are the buttons the bot worded for it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from bot.chat.conversation import Conversation
+from bot.chat.i18n import Catalogues
+from bot.features.bell.wording import BellWording
+from bot.features.calls.wording import CallWording
+from core import organising
+from core.holidays import VietnamHolidays
+from core.mobilisation import CallDraft, CallKind
 from core.model import NewMessage, Option, OutboxStatus
-from tests.conftest import UnitOfWorkFactory
+from scheduler.planner import Planner
+from tests.conftest import WARD_ZONE, UnitOfWorkFactory
+from tests.integration.conftest import Person
 from tests.support import FixedClock
+from urbanbell.settings import LOCALES
 
 LANGUAGES = (("Tiếng Việt", "lang:vi"), ("English", "lang:en"))
+MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=WARD_ZONE)  # the clock's day, 18:00
+OFFICER = "9001"  # Chị Lan, officer of Ninh Kiều in the demo seed
+ADMIN = "9002"  # Anh Tuấn, admin of Ninh Kiều: may call volunteers
 
 
 async def _queue(uow_factory: UnitOfWorkFactory, *messages: NewMessage) -> None:
@@ -32,14 +46,53 @@ async def test_the_options_given_to_a_message_are_those_a_number_answers(
     assert await _offered(uow_factory) == LANGUAGES
 
 
-async def test_a_message_given_no_options_offers_those_its_payload_shows(
-    uow_factory: UnitOfWorkFactory,
+async def test_a_number_typed_after_a_bell_presses_its_first_button(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    payload = {"text": "Which language?", "choices": [list(option) for option in LANGUAGES]}
-    message = NewMessage("notice", "console", "42", payload)
-    assert message.options == LANGUAGES
-    await _queue(uow_factory, message)
-    assert await _offered(uow_factory) == LANGUAGES
+    person = Person(conversation)
+    await person.says("/start nk-hem-51")  # Mon, Wed, Fri at 18:00
+    wording = BellWording(Catalogues(LOCALES), "vi")
+    planner = Planner(seeded, clock, VietnamHolidays(), wording, {"console": 30})
+    assert (await planner.run()).planned == 1
+    assert [data for _, data in await _offered(seeded)] == [
+        f"rbell:nk-hem-51:{int(MONDAY_EVENING.timestamp()) // 60}"
+    ]
+    assert "18:00" in await person.says("1")  # a report about that collection begins
+
+
+async def test_a_number_typed_after_a_notice_presses_its_first_button(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    person = Person(conversation)
+    await person.says("/start nk-hem-51")
+    await person.says("/report litter pile at the corner")
+    await Person(conversation, OFFICER).says("/status 1 resolved")
+    assert [data for _, data in await _offered(seeded)] == ["rfix:1:y", "rfix:1:n"]
+    assert "Glad it is fixed!" in await person.says("1")
+
+
+async def test_a_number_typed_after_an_invitation_presses_its_first_button(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    person = Person(conversation)
+    await person.says("/start nk-hem-51")
+    async with seeded() as uow:
+        admin = await uow.officers.of_person("telegram", ADMIN)
+        starts = clock.now() + timedelta(days=1)
+        draft = CallDraft(
+            ward_id=admin[0].ward.id,
+            kind=CallKind.CLEAN_UP,
+            title="Dọn hẻm 51",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            slots=5,
+        )
+        whole_ward = [alley.id for alley in await uow.alleys.in_ward(draft.ward_id)]
+        wording = CallWording(Catalogues(LOCALES), "vi", clock.now())
+        await organising.open_call(uow, admin, draft, whole_ward, clock.now(), wording)
+        await uow.commit()
+    assert [data for _, data in await _offered(seeded)] == ["join:1", "decline:1"]
+    assert "You have a place in Dọn hẻm 51" in await person.says("1")
 
 
 async def test_options_queued_many_at_once_are_kept(uow_factory: UnitOfWorkFactory) -> None:

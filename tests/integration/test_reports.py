@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.chat.conversation import Conversation
 from bot.chat.events import Incoming, Kind, Photo
+from bot.chat.replies import Choice, Reply
 from core import triage
 from core.model import DialogueState, NewMessage, Role
 from core.ports import Memory, UnitOfWorkFactory
@@ -538,11 +539,9 @@ async def test_an_admin_can_call_volunteers_to_a_report(
 async def _options_arrive(uow_factory: UnitOfWorkFactory, chat_id: str, *data: str) -> None:
     """A message with options reaches the chat from outside its conversation (a bell, a
     notice, an invitation)."""
-    choices = [[f"option {d}", d] for d in data]
+    words = Reply("…", tuple(Choice(f"option {d}", d) for d in data)).worded()
     async with uow_factory() as uow:
-        await uow.outbox.add(
-            NewMessage("notice", "console", chat_id, {"text": "…", "choices": choices})
-        )
+        await uow.outbox.add(NewMessage.worded("notice", "console", chat_id, words))
         await uow.commit()
 
 

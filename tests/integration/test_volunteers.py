@@ -32,7 +32,7 @@ from core.mobilisation import (
     SignupStatus,
     VolunteerCall,
 )
-from core.model import HolidayPolicy, Officer, Role, Ward
+from core.model import HolidayPolicy, Officer, Role, Ward, Worded
 from storage.models import OutboxRow
 from storage.uow import SqlUnitOfWork
 from tests.conftest import WARD_ZONE, UnitOfWorkFactory
@@ -44,26 +44,26 @@ STARTS = datetime(2026, 12, 5, 7, 0, tzinfo=WARD_ZONE)  # a Saturday morning
 class FakeNotices:
     """Words that say plainly what each message is, so tests can read them."""
 
-    def invitation(self, call: VolunteerCall, to: Recipient) -> dict[str, Any]:
-        return {"text": f"invite {call.title}", "choices": []}
+    def invitation(self, call: VolunteerCall, to: Recipient) -> Worded:
+        return Worded({"text": f"invite {call.title}", "choices": []})
 
-    def reminder(self, call: VolunteerCall, to: Recipient, before: timedelta) -> dict[str, Any]:
-        return {"text": f"remind {call.title} {before}", "choices": []}
+    def reminder(self, call: VolunteerCall, to: Recipient, before: timedelta) -> Worded:
+        return Worded({"text": f"remind {call.title} {before}", "choices": []})
 
-    def promoted(self, call: VolunteerCall, to: Recipient) -> dict[str, Any]:
-        return {"text": f"promoted {call.title}", "choices": []}
+    def promoted(self, call: VolunteerCall, to: Recipient) -> Worded:
+        return Worded({"text": f"promoted {call.title}", "choices": []})
 
     def left(
         self, call: VolunteerCall, to: Recipient, who: Recipient, promoted: Recipient | None
-    ) -> dict[str, Any]:
+    ) -> Worded:
         instead = promoted.name if promoted else "nobody"
-        return {"text": f"{who.name} left, {instead} instead", "choices": []}
+        return Worded({"text": f"{who.name} left, {instead} instead", "choices": []})
 
-    def note(self, call: VolunteerCall, to: Recipient, text: str) -> dict[str, Any]:
-        return {"text": f"note {text}", "choices": []}
+    def note(self, call: VolunteerCall, to: Recipient, text: str) -> Worded:
+        return Worded({"text": f"note {text}", "choices": []})
 
-    def thanks(self, call: VolunteerCall, to: Recipient) -> dict[str, Any]:
-        return {"text": f"thanks {dict(call.results)}", "choices": []}
+    def thanks(self, call: VolunteerCall, to: Recipient) -> Worded:
+        return Worded({"text": f"thanks {dict(call.results)}", "choices": []})
 
 
 NOTICES = FakeNotices()

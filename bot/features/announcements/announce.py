@@ -114,7 +114,7 @@ async def text_typed(ctx: Context, event: Incoming) -> None:
     ctx.keep(data, step="confirm")
     preview = _wording(ctx).announcement(ward, text, _me(ctx))
     ctx.say(
-        _("This is how residents will read it:") + "\n\n" + str(preview["text"]),
+        _("This is how residents will read it:") + "\n\n" + str(preview.payload["text"]),
         [Choice(_("Send it"), SEND), Choice(_("Cancel"), "cancel")],
     )
 

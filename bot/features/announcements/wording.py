@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.chat.i18n import Catalogues
 from bot.chat.replies import Choice, Reply
 from bot.features.announcements.mute import MUTE, MUTE_ON
 from core.mobilisation import Announcement, Delivered, Recipient
-from core.model import Ward
+from core.model import Ward, Worded
 
 
 class AnnouncementWording:
@@ -19,22 +17,22 @@ class AnnouncementWording:
         self.catalogues = catalogues
         self.default_language = default_language
 
-    def announcement(self, ward: Ward, text: str, to: Recipient) -> dict[str, Any]:
+    def announcement(self, ward: Ward, text: str, to: Recipient) -> Worded:
         language = self.catalogues.pick(to.language, to.platform_language, self.default_language)
         _ = self.catalogues.get(language).gettext
         header = _("📢 {ward} announces:").format(ward=ward.name)
         mute = Choice(_("Mute announcements"), f"{MUTE}:{MUTE_ON}")
-        return Reply(header + "\n\n" + text, (mute,)).to_payload()
+        return Reply(header + "\n\n" + text, (mute,)).worded()
 
-    def progress(self, announcement: Announcement, so_far: Delivered) -> dict[str, Any]:
+    def progress(self, announcement: Announcement, so_far: Delivered) -> Worded:
         _ = self.catalogues.get(announcement.language).gettext
         sent = so_far.delivered + so_far.blocked + so_far.failed + so_far.uncertain
         text = _("📢 Announcement #{number}: {sent} of {count} messages sent so far.").format(
             number=announcement.id, sent=sent, count=announcement.recipients
         )
-        return Reply(text).to_payload()
+        return Reply(text).worded()
 
-    def summary(self, announcement: Announcement, outcome: Delivered) -> dict[str, Any]:
+    def summary(self, announcement: Announcement, outcome: Delivered) -> Worded:
         words = self.catalogues.get(announcement.language)
         _ = words.gettext
         text = words.ngettext(
@@ -54,4 +52,4 @@ class AnnouncementWording:
             text += " " + _(
                 "For {uncertain} the platform did not answer in time; they may have it."
             ).format(uncertain=outcome.uncertain)
-        return Reply(text).to_payload()
+        return Reply(text).worded()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from bot.chat.i18n import Catalogues
 from bot.chat.render import day_name, hhmm
 from bot.chat.replies import Choice, Reply
 from bot.features.reports.filing import FROM_BELL
+from core.model import Worded
 from core.reminders import Crowded, Follower, Reminder
 from core.schedule_changes import ScheduleChange
 
@@ -29,11 +29,11 @@ class Wording:
 class BellWording(Wording):
     """Turns a reminder into the message a resident reads."""
 
-    def __call__(self, reminder: Reminder) -> dict[str, Any]:
+    def __call__(self, reminder: Reminder) -> Worded:
         follower = reminder.follower
         at = reminder.collection.at
         alley = reminder.schedule.alley
-        return self._payload(
+        return self._worded(
             alley.name,
             alley.code,
             hhmm(at),
@@ -44,9 +44,9 @@ class BellWording(Wording):
 
     # An alley's followers mostly read the same words: made once, shared by all.
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one wording object lives as long as the bot
-    def _payload(
+    def _worded(
         self, alley: str, code: str, time: str, minute: int, lead: int, language: str
-    ) -> dict[str, Any]:
+    ) -> Worded:
         _ = self.catalogues.get(language).gettext
         text = _(
             "🔔 The garbage truck reaches {alley} at {time}, in {lead} minutes. "
@@ -55,13 +55,13 @@ class BellWording(Wording):
         # The collection travels in the button (as Unix minutes, to stay within 64 bytes), so
         # a report made from it knows which collection it is about.
         report = Choice(_("Missed collection / litter here"), f"{FROM_BELL}:{code}:{minute}")
-        return Reply(text, (report,)).to_payload()
+        return Reply(text, (report,)).worded()
 
 
 class NoticeWording(Wording):
     """Turns a change of an alley's calendar into the message each follower reads."""
 
-    def __call__(self, follower: Follower, change: ScheduleChange) -> dict[str, Any]:
+    def __call__(self, follower: Follower, change: ScheduleChange) -> Worded:
         language = self.language_of(follower)
         _ = self.catalogues.get(language).gettext
         if change.day is None:
@@ -69,7 +69,7 @@ class NoticeWording(Wording):
                 "🔔 The collection times of {alley} have changed. "
                 "Send /schedule to see the coming week."
             ).format(alley=change.alley.name)
-            return Reply(text).to_payload()
+            return Reply(text).worded()
         day = day_name(change.day, language)
         if change.moved_to is None:
             text = _("🔔 {alley}: no garbage collection on {day}.").format(
@@ -82,13 +82,13 @@ class NoticeWording(Wording):
                 new_day=day_name(change.moved_to.date(), language),
                 time=hhmm(change.moved_to),
             )
-        return Reply(text).to_payload()
+        return Reply(text).worded()
 
 
 class CrowdedWording(Wording):
     """Tells a ward's officers of a slot whose bells cannot all reach residents on time."""
 
-    def __call__(self, slot: Crowded) -> dict[str, Any]:
+    def __call__(self, slot: Crowded) -> Worded:
         language = self.default_language
         _ = self.catalogues.get(language).gettext
         text = _(
@@ -102,4 +102,4 @@ class CrowdedWording(Wording):
             count=slot.reminders,
             channel=slot.channel.capitalize(),
         )
-        return Reply(text).to_payload()
+        return Reply(text).worded()

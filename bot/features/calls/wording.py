@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.chat.i18n import N_, Catalogues
@@ -19,6 +18,7 @@ from core.mobilisation import (
     Recipient,
     VolunteerCall,
 )
+from core.model import Worded
 
 Gettext = Callable[[str], str]
 
@@ -159,28 +159,28 @@ class CallWording(Words):
         super().__init__(catalogues, default_language)
         self.stamp = stamp
         # A call goes to a ward in a language or two: each invitation is worded once.
-        self._invitations: dict[tuple[int, str], dict[str, Any]] = {}
+        self._invitations: dict[tuple[int, str], Worded] = {}
 
-    def invitation(self, call: VolunteerCall, to: Recipient) -> dict[str, Any]:
+    def invitation(self, call: VolunteerCall, to: Recipient) -> Worded:
         _, language = self.of(to)
         key = (call.id, language)
         if key not in self._invitations:
             text = _("🤝 Volunteers wanted!") + "\n\n" + call_card(_, call, language)
             self._invitations[key] = Reply(
                 text, tuple(join_choices(_, call)), location=call.location
-            ).to_payload()
+            ).worded()
         return self._invitations[key]
 
-    def reminder(self, call: VolunteerCall, to: Recipient, before: timedelta) -> dict[str, Any]:
+    def reminder(self, call: VolunteerCall, to: Recipient, before: timedelta) -> Worded:
         _, language = self.of(to)
         if before >= REMIND_DAY_BEFORE:
             first = _("⏰ Tomorrow you volunteer: {title}.")
         else:
             first = _("⏰ In an hour you volunteer: {title}.")
         text = first.format(title=call.title) + "\n\n" + call_card(_, call, language)
-        return Reply(text, (leave_choice(_, call),), location=call.location).to_payload()
+        return Reply(text, (leave_choice(_, call),), location=call.location).worded()
 
-    def promoted(self, call: VolunteerCall, to: Recipient) -> dict[str, Any]:
+    def promoted(self, call: VolunteerCall, to: Recipient) -> Worded:
         _, language = self.of(to)
         text = (
             _("🎉 A place opened and it is yours: you volunteer for {title}.").format(
@@ -190,11 +190,11 @@ class CallWording(Words):
             + call_card(_, call, language)
         )
         document = call_document(_, call, language, self.stamp)
-        return Reply(text, (leave_choice(_, call),), document).to_payload()
+        return Reply(text, (leave_choice(_, call),), document).worded()
 
     def left(
         self, call: VolunteerCall, to: Recipient, who: Recipient, promoted: Recipient | None
-    ) -> dict[str, Any]:
+    ) -> Worded:
         _, _language = self.of(to)
         text = _("{name} gave up their place in {title}.").format(
             name=who.name or _("A volunteer"), title=call.title
@@ -205,17 +205,17 @@ class CallWording(Words):
             )
         else:
             text += " " + _("The place is free again.")
-        return Reply(text).to_payload()
+        return Reply(text).worded()
 
-    def note(self, call: VolunteerCall, to: Recipient, text: str) -> dict[str, Any]:
+    def note(self, call: VolunteerCall, to: Recipient, text: str) -> Worded:
         _, _language = self.of(to)
         header = _("📣 From the organiser of {title}:").format(title=call.title)
-        return Reply(header + "\n" + text).to_payload()
+        return Reply(header + "\n" + text).worded()
 
-    def thanks(self, call: VolunteerCall, to: Recipient) -> dict[str, Any]:
+    def thanks(self, call: VolunteerCall, to: Recipient) -> Worded:
         _, _language = self.of(to)
         text = _("🙏 Thank you for coming to {title}!").format(title=call.title)
         done = results_lines(_, call.results)
         if done:
             text += "\n" + _("Together you achieved:") + "\n" + "\n".join("• " + d for d in done)
-        return Reply(text).to_payload()
+        return Reply(text).worded()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.chat.replies import Reply
 from bot.features.bell.wording import Wording
 from bot.features.reports.cards import STATE_NAMES, Gettext, officer_card, title, when
 from bot.features.reports.following import fixed_buttons
 from bot.features.reports.triage import officer_buttons
+from core.model import Worded
 from core.reports import Report, ReportState
 
 
@@ -26,14 +25,14 @@ class ReportWording(Wording):
         )
         return self.catalogues.get(language).gettext, language
 
-    def new_report(self, report: Report) -> dict[str, Any]:
+    def new_report(self, report: Report) -> Worded:
         _, language = self._officers()
         text = (
             "📣 " + _("New report") + "\n" + officer_card(_, report, language, report.created_at)
         )
-        return Reply(text, tuple(officer_buttons(_, report))).to_payload()
+        return Reply(text, tuple(officer_buttons(_, report))).worded()
 
-    def reopened(self, report: Report, note: str) -> dict[str, Any]:
+    def reopened(self, report: Report, note: str) -> Worded:
         _, language = self._officers()
         text = _("🔁 The reporter says #{number} is not fixed: it is open again.").format(
             number=report.id
@@ -41,9 +40,9 @@ class ReportWording(Wording):
         if note:
             text += "\n" + _("They wrote: {note}").format(note=note)
         text += "\n\n" + officer_card(_, report, language, report.created_at)
-        return Reply(text, tuple(officer_buttons(_, report))).to_payload()
+        return Reply(text, tuple(officer_buttons(_, report))).worded()
 
-    def state_changed(self, report: Report, note: str | None) -> dict[str, Any]:
+    def state_changed(self, report: Report, note: str | None) -> Worded:
         _, _language = self._reporter(report)
         text = _("Your report {title} is now: {state}.").format(
             title=title(_, report), state=_(STATE_NAMES[report.state])
@@ -56,23 +55,23 @@ class ReportWording(Wording):
             )
         elif note:
             text += "\n" + _("Note from the ward: {note}").format(note=note)
-        return Reply(text).to_payload()
+        return Reply(text).worded()
 
-    def reply(self, report: Report, text: str) -> dict[str, Any]:
+    def reply(self, report: Report, text: str) -> Worded:
         _, _language = self._reporter(report)
         heading = _("Message from the ward about your report {title}:").format(
             title=title(_, report)
         )
-        return Reply(heading + "\n" + text).to_payload()
+        return Reply(heading + "\n" + text).worded()
 
-    def ask_fixed(self, report: Report) -> dict[str, Any]:
+    def ask_fixed(self, report: Report) -> Worded:
         _, _language = self._reporter(report)
         text = _("The ward marked your report {title} as resolved. Is it fixed?").format(
             title=title(_, report)
         )
-        return Reply(text, tuple(fixed_buttons(_, report))).to_payload()
+        return Reply(text, tuple(fixed_buttons(_, report))).worded()
 
-    def escalation(self, report: Report) -> dict[str, Any]:
+    def escalation(self, report: Report) -> Worded:
         _, language = self._officers()
         assert report.due_at is not None  # only an open report is escalated
         if report.state is ReportState.NEW:
@@ -81,4 +80,4 @@ class ReportWording(Wording):
             text = _("⏰ #{number} was not resolved by its target, {when}.")
         text = text.format(number=report.id, when=when(report.due_at, report, language))
         card = officer_card(_, report, language, report.due_at)
-        return Reply(text + "\n\n" + card, tuple(officer_buttons(_, report))).to_payload()
+        return Reply(text + "\n\n" + card, tuple(officer_buttons(_, report))).worded()
