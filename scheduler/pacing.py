@@ -26,6 +26,7 @@ class Slot:
     chat_id: str
     at: float
     gap: float  # how long its chat must wait after it
+    ended: bool = False
 
 
 class Pacer:
@@ -39,13 +40,15 @@ class Pacer:
     The platform counts a message when it arrives, somewhere between the moment its slot was
     taken and the moment the send ended. A send reported done with `sent` counts from its end
     from then on, so a first request slowed by connecting (or a pause of the process) cannot
-    bunch the next ones into one of the platform's seconds; a small margin absorbs the rest.
+    bunch the next ones into one of the platform's seconds. Nothing can arrive after its send
+    ended, so that is exact; a send still on its way counts from its start plus a small margin
+    for the network's jitter.
 
     Every wait is computed, never polled: a sender asks for a slot, learns when it is, and
     sleeps until then. `monotonic` and `sleep` are injectable for tests.
     """
 
-    MARGIN = 0.025  # seconds added to each window and each chat's gap
+    MARGIN = 0.025  # seconds added to the window and the chat's gap of a send on its way
 
     def __init__(
         self,
@@ -57,7 +60,7 @@ class Pacer:
         self._monotonic = monotonic
         self._sleep = sleep
         capacity = max(1, math.floor(pace.per_second or 1))
-        self._window = capacity / pace.per_second + self.MARGIN if pace.per_second else 0.0
+        self._window = capacity / pace.per_second if pace.per_second else 0.0
         self._spacing = 0.5 / pace.per_second if pace.per_second else 0.0
         self._recent: deque[Slot] = deque(maxlen=capacity)
         self._last_start = -math.inf
@@ -82,7 +85,9 @@ class Pacer:
                 if self.pace.per_second:
                     ready = max(ready, self._last_start + self._spacing)
                     if len(self._recent) == self._recent.maxlen:
-                        ready = max(ready, self._recent[0].at + self._window)
+                        oldest = self._recent[0]
+                        margin = 0.0 if oldest.ended else self.MARGIN
+                        ready = max(ready, oldest.at + self._window + margin)
                 if ready <= now:
                     return self._take(chat_id, group, now)
             await self._sleep_until(ready)
@@ -90,10 +95,11 @@ class Pacer:
     def sent(self, slot: Slot) -> None:
         """The send of this slot ended (however it went): count it from now."""
         now = self._monotonic()
-        slot.at = max(slot.at, now)
+        slot.at, slot.ended = max(slot.at, now), True
         if slot.gap:
-            waited = self._next_in_chat.get(slot.chat_id, 0.0)
-            self._next_in_chat[slot.chat_id] = max(waited, now + slot.gap + self.MARGIN)
+            # The chat's next message waits a gap after this one ended (a dispatcher sends one
+            # message of a chat at a time, so no later slot of the chat was taken meanwhile).
+            self._next_in_chat[slot.chat_id] = now + slot.gap
 
     def _take(self, chat_id: str, group: bool, now: float) -> Slot:
         gap = 0.0

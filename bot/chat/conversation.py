@@ -115,13 +115,8 @@ class Conversation:
 
     @staticmethod
     def _answer(event: Incoming, resident_id: int | None, reply: Reply) -> NewMessage:
-        return NewMessage(
-            kind="reply",
-            channel=event.sender.channel,
-            chat_id=event.reply_to,
-            payload=reply.to_payload(),
-            resident_id=resident_id,
-            options=tuple((choice.label, choice.data) for choice in reply.choices),
+        return NewMessage.worded(
+            "reply", event.sender.channel, event.reply_to, reply.worded(), resident_id=resident_id
         )
 
 
