@@ -34,10 +34,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from telegram import Bot
 from telegram.error import RetryAfter, TelegramError
-from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.adapter import CHANNEL
 from bot.channels.telegram.messenger import TelegramMessenger
+from bot.channels.telegram.updates import build_bot
 from bot.chat.replies import Reply
 from core.clock import SystemClock
 from core.model import NewMessage
@@ -83,9 +83,8 @@ def bells(count: int, repeat_share: float, seed: int) -> tuple[list[Bell], int]:
 
 
 def new_bot(fake: FakeTelegram) -> Bot:
-    # The request settings of urbanbell/bot/telegram/app.py.
-    request = HTTPXRequest(connection_pool_size=64, read_timeout=10, connect_timeout=5)
-    return Bot(fake.token, base_url=fake.base_url, request=request)
+    """The bot as `urbanbell run` builds it, against the fake."""
+    return build_bot(fake.token, fake.base_url)
 
 
 @dataclass(frozen=True)
