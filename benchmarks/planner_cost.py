@@ -60,7 +60,6 @@ from storage.models import (
 )
 from storage.uow import SqlUnitOfWork
 from tests.support import FixedClock
-from urbanbell.settings import LOCALES
 
 CHANNEL = "telegram"
 RATES = {CHANNEL: 30.0}
@@ -155,7 +154,7 @@ class Database:
         self.sessions = session_factory(self.engine)
         self.lock = write_lock_for(self.engine)
         self.clock = FixedClock(now)
-        wording = BellWording(Catalogues(LOCALES), "vi")
+        wording = BellWording(Catalogues(), "vi")
         self.planner = Planner(self.uow_factory, self.clock, VietnamHolidays(), wording, RATES)
 
     def uow_factory(self) -> SqlUnitOfWork:

@@ -50,7 +50,7 @@ from scheduler.planner import Planner
 from storage import migrate
 from storage.database import create_engine, session_factory, write_lock_for
 from storage.uow import SqlUnitOfWork
-from urbanbell.settings import LOCALES, Settings
+from urbanbell.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         write_lock = write_lock_for(engine)
-        catalogues = Catalogues(LOCALES)
+        catalogues = Catalogues()
         conversation = build_conversation(
             settings, lambda: SqlUnitOfWork(sessions, clock, write_lock), catalogues, clock
         )

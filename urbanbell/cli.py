@@ -18,8 +18,9 @@ from bot.chat.events import Sender
 from bot.features.bell.wording import NoticeWording
 from core.errors import WardNotFound
 from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
+from locales import LANGUAGES
 from urbanbell.app import App, ServiceError, check_channels, open_app, serve
-from urbanbell.settings import LOCALES, Settings, SettingsError, bot_username, load_settings
+from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
 
@@ -68,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
         help="the Telegram bot's username (default: URBANBELL_TELEGRAM_BOT_USERNAME)",
     )
     posters.add_argument(
-        "--lang", choices=LOCALES, help="the posters' language (default: URBANBELL_DEFAULT_LOCALE)"
+        "--lang",
+        choices=LANGUAGES,
+        help="the posters' language (default: URBANBELL_DEFAULT_LOCALE)",
     )
     posters.set_defaults(command=_posters)
 
@@ -78,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     ):
         sub = commands.add_parser(name, help=about)
         sub.add_argument("--user", default="1", help="your id; a seeded officer's Telegram id")
-        sub.add_argument("--lang", choices=LOCALES, help="your platform's language")
+        sub.add_argument("--lang", choices=LANGUAGES, help="your platform's language")
         sub.set_defaults(command=command)
 
     db = commands.add_parser("db", help="database maintenance")

@@ -16,7 +16,6 @@ from core.reports import Category, ReportPolicy, Targets
 from core.working_time import WorkingHours, day_hours, parse_periods
 from locales import LANGUAGES
 
-LOCALES = LANGUAGES
 PREFIX = "URBANBELL_"
 # Telegram's rule for usernames; a bot's must end in "bot".
 # What both platforms accept as a webhook's secret token.
@@ -158,8 +157,8 @@ class Settings(BaseSettings):
     @field_validator("default_locale")
     @classmethod
     def _supported_locale(cls, value: str) -> str:
-        if value not in LOCALES:
-            raise ValueError(f"must be one of {', '.join(LOCALES)}")
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
         return value
 
 

@@ -14,7 +14,7 @@ from core.seeding import apply_seed, parse_seed
 from tests.support import FixedClock
 from urbanbell.app import build_conversation
 from urbanbell.cli import DEMO_SEED
-from urbanbell.settings import LOCALES, Settings
+from urbanbell.settings import Settings
 
 
 class Person:
@@ -57,7 +57,7 @@ async def seeded(uow_factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
 
 
 def converse(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> Conversation:
-    return build_conversation(Settings(), uow_factory, Catalogues(LOCALES), clock)
+    return build_conversation(Settings(), uow_factory, Catalogues(), clock)
 
 
 @pytest.fixture

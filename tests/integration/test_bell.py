@@ -21,7 +21,6 @@ from storage.uow import SqlUnitOfWork
 from tests.integration.test_dispatcher import FakeMessenger
 from tests.support import FixedClock
 from tests.unit.test_pacing import FakeTime
-from urbanbell.settings import LOCALES
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY_MORNING = datetime(2026, 11, 30, 8, 0, tzinfo=VN)
@@ -46,7 +45,7 @@ async def follow(
 
 
 def planner(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> Planner:
-    wording = BellWording(Catalogues(LOCALES), "vi")
+    wording = BellWording(Catalogues(), "vi")
     return Planner(uow_factory, clock, VietnamHolidays(), wording, {"telegram": 30})
 
 
@@ -195,7 +194,7 @@ async def test_slots_the_platform_cannot_serve_are_foreseen_with_their_numbers(
         seeded,
         clock,
         VietnamHolidays(),
-        BellWording(Catalogues(LOCALES), "vi"),
+        BellWording(Catalogues(), "vi"),
         {"telegram": 1 / 60},
     )
 
@@ -215,7 +214,7 @@ async def test_the_wards_officers_are_told_of_a_slot_once_however_often_it_is_pl
     clock = FixedClock(MONDAY_MORNING)
     for person in range(14):
         await follow(seeded, clock, str(person), "nk-hem-51")
-    catalogues = Catalogues(LOCALES)
+    catalogues = Catalogues()
     slow = Planner(
         seeded,
         clock,

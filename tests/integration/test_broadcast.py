@@ -20,11 +20,10 @@ from storage.uow import SqlUnitOfWork
 from tests.conftest import UnitOfWorkFactory
 from tests.integration.test_dispatcher import dispatcher_for
 from tests.support import FixedClock
-from urbanbell.settings import LOCALES
 
 RESIDENTS = 10_000
 BLOCKED = [f"r{n}" for n in range(0, RESIDENTS, 200)]  # 50 of them blocked the bot
-WORDING = AnnouncementWording(Catalogues(LOCALES), "vi")
+WORDING = AnnouncementWording(Catalogues(), "vi")
 
 
 async def a_ward_of_ten_thousand(uow_factory: UnitOfWorkFactory, clock: FixedClock) -> Officer:

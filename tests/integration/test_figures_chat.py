@@ -19,13 +19,12 @@ from storage.uow import SqlUnitOfWork
 from tests.conftest import WARD_ZONE
 from tests.integration.conftest import Person
 from tests.support import FixedClock
-from urbanbell.settings import LOCALES
 
 OFFICER = "9001"  # Chị Lan, officer of Ninh Kiều in the demo seed
 OTHER_WARD = "9201"  # Anh Khoa, officer of Sóc Trăng
 TRICKY = 'Rác "chất đống", ngay góc hẻm;\nmùi hôi\r\ncả tuần, đường Nguyễn Văn Cừ'
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-VI = Catalogues(LOCALES).get("vi")
+VI = Catalogues().get("vi")
 
 
 def set_clock(clock: FixedClock, month: int, day: int, hour: int) -> None:

@@ -21,7 +21,6 @@ from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import Person, converse
 from tests.support import FixedClock
 from urbanbell.cli import DEMO_SEED
-from urbanbell.settings import LOCALES
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CHI_LAN = "9001"  # officer of Ninh Kiều in the demo seed
@@ -131,7 +130,7 @@ async def test_an_officer_links_an_alleys_group_and_the_bell_rings_there_once(
     [answer] = await conversation.handle(in_group)
     assert answer.text == "From now on the bell of Hẻm 51 Đường 3 Tháng 2 rings in this group too."
 
-    wording = BellWording(Catalogues(LOCALES), "vi")
+    wording = BellWording(Catalogues(), "vi")
     planner = Planner(seeded, clock, VietnamHolidays(), wording, {"telegram": 30})
     assert (await planner.run()).planned == 1  # Monday 18:00, heard in the group
     async with seeded() as uow:
@@ -167,7 +166,7 @@ async def test_a_changed_seed_file_tells_the_followers_of_each_changed_alley(
 
     async with seeded() as uow:
         summary = await apply_seed(
-            uow, parse_seed(document), "Asia/Ho_Chi_Minh", NoticeWording(Catalogues(LOCALES), "vi")
+            uow, parse_seed(document), "Asia/Ho_Chi_Minh", NoticeWording(Catalogues(), "vi")
         )
         await uow.commit()
 

@@ -17,7 +17,6 @@ from scheduler.planner import Planner
 from tests.conftest import WARD_ZONE, UnitOfWorkFactory
 from tests.integration.conftest import Person
 from tests.support import FixedClock
-from urbanbell.settings import LOCALES
 
 LANGUAGES = (("Tiếng Việt", "lang:vi"), ("English", "lang:en"))
 MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=WARD_ZONE)  # the clock's day, 18:00
@@ -51,7 +50,7 @@ async def test_a_number_typed_after_a_bell_presses_its_first_button(
 ) -> None:
     person = Person(conversation)
     await person.says("/start nk-hem-51")  # Mon, Wed, Fri at 18:00
-    wording = BellWording(Catalogues(LOCALES), "vi")
+    wording = BellWording(Catalogues(), "vi")
     planner = Planner(seeded, clock, VietnamHolidays(), wording, {"console": 30})
     assert (await planner.run()).planned == 1
     assert [data for _, data in await _offered(seeded)] == [
@@ -88,7 +87,7 @@ async def test_a_number_typed_after_an_invitation_presses_its_first_button(
             slots=5,
         )
         whole_ward = [alley.id for alley in await uow.alleys.in_ward(draft.ward_id)]
-        wording = CallWording(Catalogues(LOCALES), "vi", clock.now())
+        wording = CallWording(Catalogues(), "vi", clock.now())
         await organising.open_call(uow, admin, draft, whole_ward, clock.now(), wording)
         await uow.commit()
     assert [data for _, data in await _offered(seeded)] == ["join:1", "decline:1"]

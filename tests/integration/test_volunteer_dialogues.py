@@ -16,7 +16,6 @@ from storage.models import OutboxRow, SignupRow, VolunteerCallRow
 from storage.uow import SqlUnitOfWork
 from tests.integration.conftest import Person
 from tests.support import FixedClock
-from urbanbell.settings import LOCALES
 
 CHI_HOA = "9101"  # organiser of Thuận Hưng in the demo seed
 CHI_LAN = "9001"  # officer of Ninh Kiều
@@ -268,7 +267,7 @@ async def test_an_officer_announces_with_a_preview_and_is_told_how_it_went(
         ("1", ["mute:on"])
     ]
 
-    wording = AnnouncementWording(Catalogues(LOCALES), "vi")
+    wording = AnnouncementWording(Catalogues(), "vi")
     async with seeded() as uow:
         assert await announcements.follow_up(uow, clock.now(), wording) == 0
         await uow.commit()

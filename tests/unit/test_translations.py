@@ -17,8 +17,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.chat.i18n import DOMAIN, Catalogues
-from locales import DIRECTORY as LOCALES_DIR
-from locales import LANGUAGES as LOCALES
+from locales import DIRECTORY, LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 # The packages whose strings residents and officers read.
@@ -50,7 +49,7 @@ def code_messages() -> Mapping[Key, CodeMessage]:
 
 @cache
 def catalogue(language: str) -> Catalog:
-    path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    path = DIRECTORY / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as po:
         return read_po(po, locale=language)
 
@@ -94,7 +93,7 @@ def test_the_code_has_strings_to_translate() -> None:
     assert len(code_messages()) > 20, "extraction found almost nothing: check KEYWORDS"
 
 
-@pytest.mark.parametrize("language", LOCALES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_string_in_the_code_is_translated(language: str) -> None:
     problems = []
     for k, code in sorted(code_messages().items(), key=lambda item: item[1].where):
@@ -108,7 +107,7 @@ def test_every_string_in_the_code_is_translated(language: str) -> None:
     fail_on(problems, "untranslated strings", language)
 
 
-@pytest.mark.parametrize("language", LOCALES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_no_translation_is_marked_fuzzy(language: str) -> None:
     # Fuzzy entries are skipped when the catalogue is loaded: the resident would read English.
     problems = [repr(message.id) for message in entries(language) if message.fuzzy]
@@ -117,7 +116,7 @@ def test_no_translation_is_marked_fuzzy(language: str) -> None:
     fail_on(problems, "fuzzy entries", language)
 
 
-@pytest.mark.parametrize("language", LOCALES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_translation_keeps_the_placeholders_of_its_msgid(language: str) -> None:
     several = catalogue(language).num_plurals > 1
     problems = []
@@ -136,7 +135,7 @@ def test_every_translation_keeps_the_placeholders_of_its_msgid(language: str) ->
     fail_on(problems, "placeholder mismatches", language)
 
 
-@pytest.mark.parametrize("language", LOCALES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_catalogues_hold_no_strings_the_code_no_longer_uses(language: str) -> None:
     unused = [repr(m.id) for m in entries(language) if key(m) not in code_messages()]
     obsolete = [f"#~ {m.id!r}" for m in catalogue(language).obsolete.values()]
@@ -144,7 +143,7 @@ def test_catalogues_hold_no_strings_the_code_no_longer_uses(language: str) -> No
     fail_on(problems, "stale entries (run pybabel update)", language)
 
 
-@pytest.mark.parametrize("language", LOCALES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_each_catalogue_declares_its_language_and_plural_forms(language: str) -> None:
     headers = dict(catalogue(language).mime_headers)
     assert headers.get("Language") == language
@@ -153,7 +152,7 @@ def test_each_catalogue_declares_its_language_and_plural_forms(language: str) ->
 
 
 def test_catalogues_load_every_supported_language() -> None:
-    catalogues = Catalogues(LOCALES)
+    catalogues = Catalogues()
     vietnamese = catalogues.get("vi").gettext("From now on I will speak English with you.")
     english = catalogues.get("en").gettext("From now on I will speak English with you.")
     assert "tiếng Việt" in vietnamese
@@ -161,8 +160,8 @@ def test_catalogues_load_every_supported_language() -> None:
 
 
 def test_catalogues_answer_an_unsupported_language_in_the_first_one() -> None:
-    catalogues = Catalogues(LOCALES)
-    assert catalogues.get("fr").gettext("Keep them all") == catalogues.get(LOCALES[0]).gettext(
+    catalogues = Catalogues()
+    assert catalogues.get("fr").gettext("Keep them all") == catalogues.get(LANGUAGES[0]).gettext(
         "Keep them all"
     )
 
@@ -182,4 +181,4 @@ def test_catalogues_answer_an_unsupported_language_in_the_first_one() -> None:
 def test_pick_takes_the_saved_choice_then_the_platform_language_then_the_default(
     saved: str | None, platform: str | None, expected: str
 ) -> None:
-    assert Catalogues(LOCALES).pick(saved, platform, "vi") == expected
+    assert Catalogues().pick(saved, platform, "vi") == expected
