@@ -72,9 +72,11 @@ class Dispatcher:
         """Something was queued: look at the outbox now rather than at the next tick."""
         self._wake.set()
 
-    async def run(self) -> None:
-        """Send forever; cancel the task to stop (messages in hand go back after their lease)."""
-        while True:
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Send until `stop` is set, finishing the messages in hand first; cancelled instead,
+        the messages in hand go back after their lease."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
             # Cleared before looking, so that a wake-up during the look is not lost.
             self._wake.clear()
             try:
@@ -82,7 +84,7 @@ class Dispatcher:
             except Exception:
                 log.exception("the dispatcher could not read the outbox; trying again")
                 sent = 0
-            if not sent:
+            if not sent and not stop.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.policy.idle_wait)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import sys
 from importlib.resources import files
@@ -23,6 +22,9 @@ from urbanbell.app import App, ServiceError, check_channels, open_app, serve
 from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
+LEAVING_WAIT = 10.0  # seconds the terminal waits, on leaving, for the replies on their way
+
+log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,13 +220,19 @@ async def _chat(app: App, args: argparse.Namespace) -> None:
     # The bell rings in the terminal too: plan it, and send what comes due while chatting.
     scheduler = app.scheduler(console)
     scheduler.start()
-    ringing = asyncio.create_task(dispatcher.run())
+    leaving = asyncio.Event()
+    ringing = asyncio.create_task(dispatcher.run(leaving))
     try:
         await chat(app.inbox, dispatcher.send_due, sender, greeting=greeting)
     finally:
-        ringing.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await ringing
+        # Let the dispatcher finish what it holds: cut off mid-send, a reply would wait out its
+        # lease, and with it every later message of this person, the next time they chat.
+        leaving.set()
+        dispatcher.wake()
+        try:
+            await asyncio.wait_for(ringing, LEAVING_WAIT)
+        except TimeoutError:
+            log.warning("left with messages still on their way; they go out next time")
         scheduler.shutdown(wait=False)
 
 

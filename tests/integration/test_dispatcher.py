@@ -275,3 +275,36 @@ async def test_two_dispatchers_sharing_the_outbox_send_each_message_once(
     sent = first_messenger.sent + second_messenger.sent
     assert sorted(text for _, text in sent) == sorted(f"m{n}" for n in range(300))
     assert first_messenger.sent and second_messenger.sent  # both took a share
+
+
+class SlowMessenger(FakeMessenger):
+    """Holds each delivery until the test lets it go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.delivering = asyncio.Event()
+        self.let_go = asyncio.Event()
+
+    async def deliver(self, chat_id: str, payload: Mapping[str, Any]) -> Delivery:
+        self.delivering.set()
+        await self.let_go.wait()
+        return await super().deliver(chat_id, payload)
+
+
+async def test_stopped_the_dispatcher_finishes_the_message_in_hand(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    """Leaving the console right after typing: the reply on its way is sent and recorded, not
+    left held until its lease ends (and with it every later message of that chat)."""
+    messenger = SlowMessenger()
+    routes = {"fake": Route(messenger, Pacer(Pace()))}
+    dispatcher = Dispatcher(uow_factory, routes, clock, DispatchPolicy(idle_wait=0.01))
+    await queue(uow_factory, "7", "on its way")
+    stop = asyncio.Event()
+    running = asyncio.create_task(dispatcher.run(stop))
+    await asyncio.wait_for(messenger.delivering.wait(), 10)
+    stop.set()
+    messenger.let_go.set()
+    await asyncio.wait_for(running, 10)
+    assert messenger.sent == [("7", "on its way")]
+    assert [status for status, _ in (await statuses(uow_factory)).values()] == ["sent"]
