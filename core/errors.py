@@ -1,5 +1,9 @@
 """Domain errors; `bot/` turns each into a message in the resident's language."""
 
+from __future__ import annotations
+
+from core.model import CollectionRule
+
 
 class DomainError(Exception):
     """A request the ward's rules refuse; nothing was changed."""
@@ -100,3 +104,19 @@ class TextTooLong(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
         self.limit = limit
+
+
+class NoCollectionThatDay(DomainError):
+    """A skip or move names a day on which the alley's rules bring no truck."""
+
+    def __init__(self, rules: tuple[CollectionRule, ...]) -> None:
+        super().__init__(rules)
+        self.rules = rules
+
+
+class SlotTaken(DomainError):
+    """A collection is moved onto a time at which the alley already has one."""
+
+
+class NothingToUndo(DomainError):
+    """The day's collection is already as the alley's rules have it."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -90,6 +90,10 @@ class AlleyRepository(Protocol):
 
     async def set_exception(self, alley_id: int, exception: CollectionException) -> None:
         """Skip or move the collection of one day, replacing any change made for that day."""
+        ...
+
+    async def remove_exception(self, alley_id: int, day: date) -> None:
+        """Give the day back its collection as the alley's rules have it."""
         ...
 
     async def schedules(self, alley_ids: Collection[int]) -> dict[int, AlleySchedule]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -151,6 +152,13 @@ class AlleyRepository:
         row.action = exception.action.value
         row.moved_to = exception.moved_to
         await self.session.flush()
+
+    async def remove_exception(self, alley_id: int, day: date) -> None:
+        await self.session.execute(
+            delete(CollectionExceptionRow).where(
+                CollectionExceptionRow.alley_id == alley_id, CollectionExceptionRow.day == day
+            )
+        )
 
     async def schedules(self, alley_ids: Collection[int]) -> dict[int, AlleySchedule]:
         if not alley_ids:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 
 from bot.chat.context import Context
 from bot.chat.i18n import N_
@@ -25,12 +26,20 @@ def hhmm(at: datetime) -> str:
 
 def day(ctx: Context, on: date) -> str:
     """A day as residents say it, in their language: "Thứ Hai 30/11", "Monday 30/11"."""
-    return day_name(on, ctx.language)
+    return day_name(on, ctx.language, ctx.now.date())
 
 
-def day_name(on: date, language: str) -> str:
-    text: str = format_date(on, "EEEE dd/MM", locale=language)
+def day_name(on: date, language: str, today: date | None = None) -> str:
+    """A day with its weekday; with the year when it is not `today`'s year."""
+    pattern = "EEEE dd/MM" if today is None or on.year == today.year else "EEEE dd/MM/yyyy"
+    text: str = format_date(on, pattern, locale=language)
     return text[:1].upper() + text[1:]
+
+
+def weekdays(days: Iterable[int], language: str) -> str:
+    """Weekdays (0 = Monday) by name, in their order: "Monday, Wednesday, Friday"."""
+    names = get_day_names("wide", locale=language)
+    return ", ".join(names[d][:1].upper() + names[d][1:] for d in sorted(days))
 
 
 def alley_name(alley: Alley) -> str:

@@ -62,27 +62,30 @@ class NoticeWording(Wording):
     """Turns a change of an alley's calendar into the message each follower reads."""
 
     def __call__(self, follower: Follower, change: ScheduleChange) -> Worded:
-        language = self.language_of(follower)
+        return Reply(self.text(change, self.language_of(follower))).worded()
+
+    def text(self, change: ScheduleChange, language: str) -> str:
         _ = self.catalogues.get(language).gettext
         if change.day is None:
-            text = _(
+            return _(
                 "🔔 The collection times of {alley} have changed. "
                 "Send /schedule to see the coming week."
             ).format(alley=change.alley.name)
-            return Reply(text).worded()
-        day = day_name(change.day, language)
+        day = day_name(change.day, language, change.today)
+        if change.back_at is not None:
+            return _("🔔 {alley}: the collection of {day} is back, at {time} as usual.").format(
+                alley=change.alley.name, day=day, time=hhmm(change.back_at)
+            )
         if change.moved_to is None:
-            text = _("🔔 {alley}: no garbage collection on {day}.").format(
+            return _("🔔 {alley}: no garbage collection on {day}.").format(
                 alley=change.alley.name, day=day
             )
-        else:
-            text = _("🔔 {alley}: the collection of {day} moves to {new_day} at {time}.").format(
-                alley=change.alley.name,
-                day=day,
-                new_day=day_name(change.moved_to.date(), language),
-                time=hhmm(change.moved_to),
-            )
-        return Reply(text).worded()
+        return _("🔔 {alley}: the collection of {day} moves to {new_day} at {time}.").format(
+            alley=change.alley.name,
+            day=day,
+            new_day=day_name(change.moved_to.date(), language, change.today),
+            time=hhmm(change.moved_to),
+        )
 
 
 class CrowdedWording(Wording):
