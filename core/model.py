@@ -208,6 +208,15 @@ class Officer:
     name: str
 
 
+@dataclass(frozen=True)
+class SeededOfficer:
+    """An officer with the identity the seed file names them by."""
+
+    officer: Officer
+    channel: str
+    external_id: str
+
+
 @dataclass
 class DialogueState:
     """Where a resident is in a multi-step conversation; kept in the database."""

@@ -36,6 +36,7 @@ from core.model import (
     OutboxStatus,
     Resident,
     Role,
+    SeededOfficer,
     Subscription,
     Ward,
 )
@@ -155,7 +156,17 @@ class OfficerRepository(Protocol):
 
     async def upsert(
         self, ward: Ward, channel: str, external_id: str, role: Role, name: str
-    ) -> tuple[Officer, bool]: ...
+    ) -> tuple[Officer, bool]:
+        """Give the person the role in the ward (back, if it had been taken away)."""
+        ...
+
+    async def of_wards(self, ward_ids: Collection[int]) -> list[SeededOfficer]:
+        """The officers who hold a role in any of these wards, with their identities."""
+        ...
+
+    async def revoke(self, officer_ids: Collection[int]) -> None:
+        """Take these roles away; the reports' trail keeps their names."""
+        ...
 
 
 class ReportRepository(Protocol):

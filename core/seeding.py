@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
+import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -25,11 +27,15 @@ from core.model import (
     ExceptionAction,
     HolidayPolicy,
     Role,
+    SeededOfficer,
 )
 from core.ports import UnitOfWork
 from core.schedule_changes import Notice, ScheduleChange, tell_followers
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,48}$")]
+# Telegram's user ids fit in 52 bits; a Zalo id is a string the officers' column holds.
+TelegramId = Annotated[int, Field(gt=0, lt=2**52)]
+ZaloId = Annotated[str, Field(min_length=1, max_length=64)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -83,6 +89,7 @@ class AlleyEntry(_Strict):
     location: tuple[Latitude, Longitude] | None = None
     collections: list[RuleEntry] = Field(default_factory=list)
     exceptions: list[ExceptionEntry] = Field(default_factory=list)
+    ward_change: bool = False  # the alley may move here from the ward it belongs to
 
     @field_validator("exceptions")
     @classmethod
@@ -112,8 +119,8 @@ class OfficerEntry(_Strict):
     ward: Code
     role: Role
     name: Name
-    telegram_id: int | None = None
-    zalo_id: str | None = None
+    telegram_id: TelegramId | None = None
+    zalo_id: ZaloId | None = None
 
     @model_validator(mode="after")
     def _reachable(self) -> OfficerEntry:
@@ -157,14 +164,50 @@ class SeedSummary:
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
     told: int = 0  # followers told that their alley's collection times changed
+    revoked: list[SeededOfficer] = field(default_factory=list)  # roles the file took away
 
     def count(self, kind: str, created: bool, changed: bool) -> None:
         bucket = self.created if created else self.updated if changed else self.unchanged
         bucket[kind] = bucket.get(kind, 0) + 1
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML as written: dates and times stay text, for the schema to check and name."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_seed(raw: bytes) -> SeedFile:
+    """Check a seed file's bytes: UTF-8 text, YAML, then the schema."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SeedError("file: the text is UTF-16; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise SeedError(
+            f"line {line}: byte {raw[error.start]:#04x} is not UTF-8; save the file as UTF-8"
+        ) from None
+    try:
+        document = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "file"
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise SeedError(f"{where}: {problem}") from None
+    return parse_seed(document)
+
+
 def parse_seed(data: object) -> SeedFile:
     """Check a loaded YAML document; raise `SeedError` naming the first entries at fault."""
+    if data is None:
+        raise SeedError("file: empty; it needs `wards:` and `officers:`")
+    if not isinstance(data, dict):
+        raise SeedError(f"file: expected `wards:` and `officers:`, found a {type(data).__name__}")
     try:
         return SeedFile.model_validate(data)
     except ValidationError as error:
@@ -172,12 +215,19 @@ def parse_seed(data: object) -> SeedFile:
 
 
 async def apply_seed(
-    uow: UnitOfWork, seed: SeedFile, default_timezone: str, notice: Notice | None = None
+    uow: UnitOfWork,
+    seed: SeedFile,
+    default_timezone: str,
+    notice: Notice | None = None,
+    keep_officers: bool = False,
 ) -> SeedSummary:
     """Create or update every entry by its code; what is already as written stays untouched.
 
+    The file is the truth for access: in its wards, officers it does not list lose their roles
+    (unless `keep_officers`). An alley moves to another ward only with `ward_change: true`.
     With `notice`, the followers of every alley whose collection times change are told.
     """
+    await _check_ward_changes(uow, seed)
     summary = SeedSummary()
     changed_calendars: list[Alley] = []
     for entry in seed.wards:
@@ -211,11 +261,44 @@ async def apply_seed(
                 home, channel, external_id, officer.role, officer.name
             )
             summary.count("officers", not any(o.ward.id == home.id for o in known), changed)
+    if not keep_officers:
+        summary.revoked = await _revoke_unlisted(uow, seed)
     if notice is not None:
         for alley in changed_calendars:
             told = await tell_followers(uow, ScheduleChange(alley, None, None), notice)
             summary.told += told.told
     return summary
+
+
+async def _check_ward_changes(uow: UnitOfWork, seed: SeedFile) -> None:
+    """Refuse, before anything is written, to move alleys between wards unless asked to."""
+    problems = []
+    for w, ward in enumerate(seed.wards):
+        for a, entry in enumerate(ward.alleys):
+            existing = await uow.alleys.by_code(entry.code)
+            if existing is not None and existing.ward.code != ward.code and not entry.ward_change:
+                problems.append(
+                    f"wards[{w}] ({ward.code}) → alleys[{a}] ({entry.code}) → ward_change: the "
+                    f"alley belongs to {existing.ward.code}; write ward_change: true on it to "
+                    f"move it to {ward.code}"
+                )
+    if problems:
+        raise SeedError("\n".join(problems))
+
+
+async def _revoke_unlisted(uow: UnitOfWork, seed: SeedFile) -> list[SeededOfficer]:
+    """Take away the roles, in the file's wards, of everyone the file does not list."""
+    listed = {
+        (officer.ward, channel, external_id)
+        for officer in seed.officers
+        for channel, external_id in officer.identities()
+    }
+    wards = [await uow.wards.by_code(entry.code) for entry in seed.wards]
+    holders = await uow.officers.of_wards([w.id for w in wards if w is not None])
+    gone = [h for h in holders if (h.officer.ward.code, h.channel, h.external_id) not in listed]
+    if gone:
+        await uow.officers.revoke([h.officer.id for h in gone])
+    return gone
 
 
 def _calendar(schedule: AlleySchedule) -> tuple[object, ...]:
@@ -240,7 +323,9 @@ def _no_repeats(kind: str, codes: list[str]) -> None:
 def _describe(data: object, error: ValidationError) -> str:
     lines = []
     for problem in error.errors()[:5]:
-        lines.append(f"{_where(data, problem['loc'])}: {problem['msg']}")
+        # Our own validators' messages read as sentences: pydantic's "Value error, " goes.
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{_where(data, problem['loc'])}: {message}")
     more = error.error_count() - len(lines)
     if more > 0:
         lines.append(f"... and {more} more")

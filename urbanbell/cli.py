@@ -9,14 +9,13 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
-import yaml
-
 from bot.channels.console.messenger import CHANNEL
 from bot.channels.console.terminal import chat
 from bot.chat.events import Sender
 from bot.features.bell.wording import NoticeWording
+from bot.features.general.seed_summary import revoked_lines, seed_summary
 from core.errors import WardNotFound
-from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
+from core.seeding import SeedError, SeedSummary, apply_seed, read_seed
 from locales import LANGUAGES
 from urbanbell.app import App, ServiceError, check_channels, open_app, serve
 from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
@@ -57,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("seed", help="create or update wards, alleys and officers")
     seed.add_argument("file", type=Path, metavar="FILE.yaml")
+    seed.add_argument(
+        "--keep-officers",
+        action="store_true",
+        help="keep the roles of officers the file does not list (default: they lose them)",
+    )
+    seed.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="the language of the summary"
+    )
     seed.set_defaults(command=_seed)
 
     posters = commands.add_parser(
@@ -107,13 +114,13 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _seed(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        text = args.file.read_text(encoding="utf-8")
+        raw = args.file.read_bytes()
     except OSError as error:
         print(f"urbanbell: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 1
     async with open_app(settings) as app:
         try:
-            summary = await _load_seed(app, text)
+            summary = await _load_seed(app, raw, args.keep_officers)
         except SeedError as error:
             print(
                 f"urbanbell: {args.file} is not a valid seed file, nothing was written:",
@@ -123,7 +130,10 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> int:
             return 1
         # A changed calendar can crowd a slot beyond what the platform carries: say so now.
         crowded = await app.planner().crowded_ahead()
-    print(f"{args.file}: {_describe(summary)}")
+        translations = app.catalogues.get(args.lang)
+    print(f"{args.file}: {seed_summary(summary, translations)}")
+    for line in revoked_lines(summary, translations):
+        print(line)
     for slot in crowded:
         print(
             f"warning: on {slot.channel} at {slot.minute:%Y-%m-%d %H:%M}, {slot.late} of "
@@ -133,15 +143,11 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _load_seed(app: App, text: str) -> SeedSummary:
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SeedError(f"not valid YAML: {error}") from None
-    seed = parse_seed(document)
+async def _load_seed(app: App, raw: bytes, keep_officers: bool = False) -> SeedSummary:
+    seed = read_seed(raw)
     notice = NoticeWording(app.catalogues, app.settings.default_locale)
     async with app.uow() as uow:
-        summary = await apply_seed(uow, seed, app.settings.timezone, notice)
+        summary = await apply_seed(uow, seed, app.settings.timezone, notice, keep_officers)
         await uow.commit()
     return summary
 
@@ -195,8 +201,8 @@ async def _demo(settings: Settings, args: argparse.Namespace) -> int:
         async with app.uow() as uow:
             empty = not await uow.wards.all()
         if empty:
-            summary = await _load_seed(app, DEMO_SEED.read_text(encoding="utf-8"))
-            print(f"demo wards loaded: {_describe(summary)}")
+            summary = await _load_seed(app, DEMO_SEED.read_bytes())
+            print(f"demo wards loaded: {seed_summary(summary, app.catalogues.get('en'))}")
         await _chat(app, args)
     return 0
 
@@ -241,17 +247,3 @@ def _bot_username(value: str) -> str:
         return bot_username(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _describe(summary: SeedSummary) -> str:
-    parts = []
-    for label, counts in (
-        ("created", summary.created),
-        ("updated", summary.updated),
-        ("unchanged", summary.unchanged),
-    ):
-        if counts:
-            parts.append(f"{label} " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
-    if summary.told:
-        parts.append(f"told {summary.told} followers of changed collection times")
-    return "; ".join(parts) or "nothing to do"

@@ -71,7 +71,7 @@ def test_a_resident_subscribes_sees_the_schedule_and_switches_language(
 ) -> None:
     seeded = run(env, "seed", str(seed_file))
     assert seeded.returncode == 0, seeded.stderr
-    assert "created 1 wards, 2 alleys, 1 officers" in seeded.stdout
+    assert "created 1 ward, 2 alleys, 1 officer" in seeded.stdout
 
     first = run(
         env,
