@@ -235,7 +235,7 @@ async def test_a_resident_offers_help_and_an_organiser_finds_and_invites_them(
 
     near = await resident.says("/volunteer")
     assert near.startswith("Volunteer calls near you")
-    assert "Volunteers needed: 4 (4 places left)" in await resident.presses("vc:1")
+    assert "Volunteers needed: 4 (still free: 4)" in await resident.presses("vc:1")
     await resident.presses("vom")
     assert "taken back" in await resident.presses(resident.option_data()[0])
     stranger = Person(conversation, "8", "en")

@@ -93,12 +93,16 @@ class CrowdedWording(Wording):
 
     def __call__(self, slot: Crowded) -> Worded:
         language = self.default_language
-        _ = self.catalogues.get(language).gettext
-        text = _(
-            "⚠️ {day} at {time}: {late} of the {count} bells due then cannot reach residents on "
-            "time at the pace {channel} allows. Spread that hour's collection times, or turn on "
-            "paid broadcast."
-        ).format(
+        template = self.catalogues.get(language).ngettext(
+            "⚠️ {day} at {time}: {late} of the {count} bell due then cannot reach residents "
+            "on time at the pace {channel} allows. Spread that hour's collection times, or "
+            "turn on paid broadcast.",
+            "⚠️ {day} at {time}: {late} of the {count} bells due then cannot reach residents "
+            "on time at the pace {channel} allows. Spread that hour's collection times, or "
+            "turn on paid broadcast.",
+            slot.reminders,
+        )
+        text = template.format(
             day=day_name(slot.minute.date(), language),
             time=hhmm(slot.minute),
             late=slot.late,

@@ -103,7 +103,7 @@ def call_card(
         lines.append(_("Volunteers needed: {slots}").format(slots=call.slots))
     else:
         lines.append(
-            _("Volunteers needed: {slots} ({left} places left)").format(
+            _("Volunteers needed: {slots} (still free: {left})").format(
                 slots=call.slots, left=places_left
             )
         )
