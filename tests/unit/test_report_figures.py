@@ -79,6 +79,8 @@ def test_a_month_a_year_a_week_and_days_are_periods() -> None:
     assert period_of("2026-02", NOW, VN) == Period(
         PeriodKind.MONTH, datetime(2026, 2, 1, tzinfo=VN), datetime(2026, 3, 1, tzinfo=VN)
     )
+    assert period_of("2/2026", NOW, VN) == period_of("02-2026", NOW, VN)
+    assert period_of("02/2026", NOW, VN) == period_of("2026-02", NOW, VN)
     assert period_of("2025", NOW, VN) == Period(
         PeriodKind.YEAR, datetime(2025, 1, 1, tzinfo=VN), datetime(2026, 1, 1, tzinfo=VN)
     )
@@ -92,6 +94,8 @@ def test_a_month_a_year_a_week_and_days_are_periods() -> None:
     [
         "2026-13",
         "2026-00",
+        "13/2026",
+        "0/2026",
         "2026-1",
         "0d",
         "99999d",
