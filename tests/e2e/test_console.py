@@ -136,3 +136,36 @@ def test_demo_loads_the_demo_wards_once(env: dict[str, str]) -> None:
     again = run(env, "demo", "--lang", "en", lines=[])
     assert "demo wards loaded" not in again.stdout
     assert again.returncode == 0
+
+
+def test_an_officer_at_the_console_previews_a_skip_confirms_it_and_a_repeat_tells_no_one(
+    env: dict[str, str], seed_file: Path
+) -> None:
+    run(env, "seed", str(seed_file))
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    monday = today + timedelta(days=7 - today.weekday())  # e2e-mau-than: Mon, Thu 06:30
+    tuesday = monday + timedelta(days=1)
+    typed = f"{monday.day}/{monday.month}/{monday.year}"
+
+    officer = run(
+        env,
+        "console",
+        "--user",
+        "9001",
+        "--lang",
+        "en",
+        lines=[
+            f"/skip e2e-mau-than {tuesday.day}-{tuesday.month}-{tuesday.year}",
+            f"/skip e2e-mau-than {typed}",
+            "1",
+            f"/skip e2e-mau-than {typed}",
+        ],
+    )
+
+    out = officer.stdout
+    assert officer.returncode == 0, officer.stderr
+    assert "its truck comes Monday, Thursday at 06:30." in out
+    assert "Residents will read:" in out and "  1. Tell them" in out
+    assert "Done: no collection in Hẻm 14 Đường Mậu Thân" in out
+    assert "It is already so:" in out and "No one is told again." in out
+    assert "Traceback" not in out + officer.stderr
