@@ -3,33 +3,42 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 # 5/12, 05/12/2026, 5-12-2026, 5.12.26: day, month and an optional year.
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _TIME = re.compile(r"(\d{1,2})[:h](\d{2})")
+# A day typed without its year that lies further back than this is next year's: in December,
+# officers arrange the collections of Tết.
+_BEHIND = timedelta(days=60)
 
 
 def parse_day(text: str, today: date) -> date | None:
     """The day typed as `5/12`, `05/12/2026`, `5-12-2026` or `2026-12-05`, else None.
 
-    Without a year, the day is in `today`'s year.
+    Without a year, the day is in `today`'s year, unless that lies more than two months back:
+    then it is next year's.
     """
     text = text.strip()
+    yearless = False
     if found := _ISO.fullmatch(text):
         year, month, day = (int(part) for part in found.groups())
     elif found := _DAY_FIRST.fullmatch(text):
         day, month = int(found[1]), int(found[2])
-        year = today.year if found[3] is None else int(found[3])
-        if found[3] is not None and len(found[3]) == 2:
+        yearless = found[3] is None
+        year = today.year if yearless else int(found[3])
+        if not yearless and len(found[3]) == 2:
             year += today.year // 100 * 100
     else:
         return None
     try:
-        return date(year, month, day)
+        typed = date(year, month, day)
+        if yearless and typed < today - _BEHIND:
+            typed = date(year + 1, month, day)
     except ValueError:
         return None
+    return typed
 
 
 def parse_time(text: str) -> time | None:

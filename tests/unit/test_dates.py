@@ -22,6 +22,8 @@ TODAY = date(2026, 11, 30)
         ("2026-12-05", date(2026, 12, 5)),
         ("31/12/2027", date(2027, 12, 31)),
         ("2/1/27", date(2027, 1, 2)),
+        ("2/11", date(2026, 11, 2)),  # a few weeks back: this year's, refused as past
+        ("17/2", date(2027, 2, 17)),  # months back: next year's (Tết, arranged in December)
     ],
 )
 def test_a_day_is_read_day_first_or_iso(typed: str, day: date) -> None:
