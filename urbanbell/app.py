@@ -43,6 +43,7 @@ from bot.web.calendar import calendar_route
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retention import Retention
 from core.triage import Triage
 from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from scheduler.jobs import build_scheduler
@@ -135,6 +136,7 @@ class App:
             self.clock,
             self.conversation.triage,
             AnnouncementWording(self.catalogues, self.settings.default_locale),
+            Retention(outbox=timedelta(days=self.settings.keep_outbox_days)),
         )
         for channel in channels:
             for job in channel.jobs():
