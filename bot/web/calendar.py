@@ -1,7 +1,8 @@
 """`/calendar/<alley-code>.ics`: an alley's collections for a phone's calendar to subscribe to.
 
 Phones fetch the same feed again and again: each is made once and kept while the alley's
-schedule and the collections ahead stay the same, and a phone that already has it gets a 304.
+schedule stays the same and no collection in it has passed (made again at least hourly, as the
+window's far end moves), and a phone that already has it gets a 304.
 The schedule is read on a read-only path, so that no fetch waits for, or holds up, a writer.
 """
 
@@ -11,7 +12,7 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 from starlette.requests import Request
@@ -21,7 +22,7 @@ from starlette.routing import Route
 from bot.chat.i18n import Catalogues
 from bot.features.bell.ics import alley_calendar, collections_ahead
 from bot.web.rate import RateLimit
-from core.calendar import Collection, Holidays
+from core.calendar import Holidays
 from core.clock import Clock
 from core.model import AlleySchedule
 from core.ports import UnitOfWorkFactory
@@ -30,6 +31,7 @@ PATH = "/calendar/{code}.ics"
 # As the seed file allows; anything else cannot be an alley, so the database is not asked.
 ALLEY_CODE = re.compile(r"[A-Za-z0-9_-]{1,48}")
 PER_MINUTE = 30  # a phone refreshes a subscribed calendar a few times a day
+FRESH_FOR = timedelta(hours=1)  # the 90 days' far end moves: a collection may come into view
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Feed:
     """An alley's calendar as last made, with what it was made from."""
 
     schedule: AlleySchedule
-    collections: tuple[Collection, ...]
+    until: datetime  # when its first collection passes, or FRESH_FOR after it was made
     body: bytes
     etag: str
     made: datetime  # in whole seconds, as Last-Modified carries it
@@ -102,9 +104,10 @@ def calendar_route(
         if schedule is None:
             return PlainTextResponse(_("No alley has this code."), status_code=404)
         alley, now = schedule.alley, clock.now()
-        collections = tuple(collections_ahead(schedule, now, holidays))
         feed = feeds.get((alley.code, language))
-        if feed is None or feed.schedule != schedule or feed.collections != collections:
+        if feed is None or feed.schedule != schedule or now > feed.until:
+            collections = collections_ahead(schedule, now, holidays)
+            until = min([now + FRESH_FOR, *(c.at for c in collections)])
             body = alley_calendar(
                 alley,
                 collections,
@@ -114,7 +117,7 @@ def calendar_route(
             )
             etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
             made = now.astimezone(UTC).replace(microsecond=0)
-            feed = feeds[(alley.code, language)] = Feed(schedule, collections, body, etag, made)
+            feed = feeds[(alley.code, language)] = Feed(schedule, until, body, etag, made)
         if feed.held_by(request):
             return Response(status_code=304, headers=feed.headers())
         return Response(
