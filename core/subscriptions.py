@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core import search
+from core import limits, search
 from core.calendar import Collection, Holidays, next_collections
 from core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound
 from core.model import LEAD_TIMES, Alley, Subscription
@@ -24,6 +24,7 @@ class Subscribed:
 
 async def find_alleys(uow: UnitOfWork, query: str, limit: int = SEARCH_LIMIT) -> list[Alley]:
     """Alleys whose names match the words, best first; codes match too."""
+    limits.bounded(query, limits.SEARCH)
     query_words = search.words(query)
     if not query_words:
         return []

@@ -43,8 +43,9 @@ class ZaloMessenger:
             for part in outgoing.parts
             if part
         ]
-        if outgoing.photo is not None:
-            steps.append(functools.partial(self.client.send_photo, chat_id, outgoing.photo))
+        for photo in [*outgoing.album, outgoing.photo]:
+            if photo is not None:
+                steps.append(functools.partial(self.client.send_photo, chat_id, photo))
         return await send_parts(payload, steps, (ZaloError, httpx.HTTPError), _outcome)
 
 

@@ -17,7 +17,7 @@ from bot.features.general.handlers import CANCEL, out_of_date
 from bot.features.reports.attachments import photo_fits
 from bot.features.reports.cards import CATEGORY_NAMES
 from bot.features.reports.following import add_more_buttons
-from core import search, subscriptions, triage, wards
+from core import limits, search, subscriptions, triage, wards
 from core.errors import TooManyReports
 from core.model import Alley
 from core.reports import Category, Report
@@ -94,7 +94,7 @@ async def pick_category(ctx: Context, args: list[str]) -> None:
 async def describe(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     draft = ctx.data(ReportDraft)
-    draft.description = event.text
+    draft.description = limits.bounded(event.text, limits.DESCRIPTION)
     ctx.keep(draft, step="photos")
     ctx.say(_("Send one or more photos if you can, then press Next."), _next_choices(ctx))
 
@@ -106,8 +106,25 @@ async def add_photo(ctx: Context, event: Incoming) -> None:
     if not photo_fits(ctx, event, next_step):
         return
     assert event.photo is not None
+    _ = ctx._
+    if len(draft.photos) >= limits.PHOTOS:
+        ctx.say(
+            _("A report takes at most {count} photos; that one was not added. Press Next.").format(
+                count=limits.PHOTOS
+            ),
+            next_step,
+        )
+        return
     draft.photos.append(event.photo.ref)
     ctx.keep(draft)
+    if len(draft.photos) == limits.PHOTOS:
+        ctx.say(
+            _("{count} photos added, as many as a report takes. Press Next.").format(
+                count=limits.PHOTOS
+            ),
+            next_step,
+        )
+        return
     ctx.say(
         ctx.ngettext(
             "{count} photo added. Send more, or press Next.",
@@ -260,7 +277,11 @@ async def _quick(ctx: Context, args: str) -> None:
             )
         )
         return
-    draft = ReportDraft(category=category, description=description.strip(), quick=True)
+    draft = ReportDraft(
+        category=category,
+        description=limits.bounded(description.strip(), limits.DESCRIPTION),
+        quick=True,
+    )
     mine = await subscriptions.subscriptions_of(ctx.uow, ctx.resident.id)
     if not mine:
         ctx.begin(DIALOGUE, "where", draft)

@@ -12,7 +12,7 @@ from bot.features.general.handlers import out_of_date
 from bot.features.reports.attachments import photo_fits
 from bot.features.reports.cards import STATE_NAMES, Gettext, title, when
 from core import report_reads, triage
-from core.errors import MoveNotAllowed, ReportNotFound
+from core.errors import MoveNotAllowed, ReportNotFound, TooManyPhotos
 from core.reports import Report
 
 ADD = "report-add"
@@ -84,7 +84,16 @@ async def added_photo(ctx: Context, event: Incoming) -> None:
         return
     assert event.photo is not None
     number = adding.report
-    await triage.add_photo(ctx.uow, ctx.resident, number, event.photo.ref, ctx.now)
+    try:
+        await triage.add_photo(ctx.uow, ctx.resident, number, event.photo.ref, ctx.now)
+    except TooManyPhotos as full:
+        ctx.end()
+        ctx.say(
+            _("#{number} already has {count} photos, as many as a report takes.").format(
+                number=number, count=full.limit
+            )
+        )
+        return
     ctx.say(
         _("Photo added to #{number}. Send another, or /cancel when done.").format(number=number)
     )
