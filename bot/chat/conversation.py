@@ -86,9 +86,19 @@ class Conversation:
                     await uow.outbox.add(self._answer(event, resident.id, reply))
                 await uow.commit()
                 return ctx.replies
-        except Exception:
-            log.exception("could not answer %s from %s:%s", event.kind, sender.channel, sender.id)
-        return await self._apologise(event)
+        except Exception as error:
+            failure = error
+        # When not even the apology can be stored, the database is away: the channel, trying
+        # again, tells of that once; a traceback an update would flood the log meanwhile.
+        apology = await self._apologise(event)
+        log.error(
+            "could not answer %s from %s:%s",
+            event.kind,
+            sender.channel,
+            sender.id,
+            exc_info=failure,
+        )
+        return apology
 
     @staticmethod
     async def _offered(uow: UnitOfWork, event: Incoming) -> tuple[Choice, ...]:
@@ -109,7 +119,6 @@ class Conversation:
                 await uow.outbox.add(self._answer(event, None, sorry))
                 await uow.commit()
         except Exception as error:
-            log.exception("could not queue an apology to %s", event.reply_to)
             raise NotStored() from error
         return [sorry]
 
