@@ -271,6 +271,14 @@ async def reply(
     return report
 
 
+async def hide_reporter(uow: UnitOfWork, resident: Resident, report_id: int) -> Report:
+    """The reporter asks that officers no longer see who filed their report."""
+    report = await _own(uow, resident, report_id)
+    if not report.anonymous:
+        await uow.reports.update(report.id, anonymous=True)
+    return replace(report, anonymous=True)
+
+
 async def mine(uow: UnitOfWork, resident: Resident, report_id: int) -> Report:
     """One of the resident's own reports; anyone else's is not found."""
     return await _own(uow, resident, report_id)

@@ -362,7 +362,13 @@ def _thank(ctx: Context, filed: Report, quick: bool) -> None:
         "Thank you! Your report is #{number}. The ward's officers are told; I will write "
         "to you when its state changes. /myreports lists your reports."
     ).format(number=filed.id)
-    ctx.say(text, add_more_buttons(_, filed.id) if quick else [])
+    if quick and not filed.anonymous:
+        # A quick report asks nothing: say whose name it carries, and how to take it off.
+        text += "\n" + _(
+            "It was filed with your name, so the officers may contact you; press "
+            "“Make it anonymous” if they should not know who you are."
+        )
+    ctx.say(text, add_more_buttons(_, filed.id, named=not filed.anonymous) if quick else [])
 
 
 def _next_choices(ctx: Context) -> list[Choice]:

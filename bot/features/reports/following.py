@@ -56,19 +56,33 @@ async def my_reports(ctx: Context, event: Incoming) -> None:
     ctx.say("\n".join(lines))
 
 
-def add_more_buttons(_: Gettext, number: int) -> list[Choice]:
-    """Under a quick report's thanks: what the resident may add to it."""
-    return [
+def add_more_buttons(_: Gettext, number: int, named: bool = False) -> list[Choice]:
+    """Under a quick report's thanks: what the resident may add to it, and, when it was filed
+    with their name, a way to take the name off."""
+    choices = [
         Choice(_("Add a photo"), f"{ADD_MORE}:{number}:photo"),
         Choice(_("Add the location"), f"{ADD_MORE}:{number}:where"),
     ]
+    if named:
+        choices.append(Choice(_("Make it anonymous"), f"{ADD_MORE}:{number}:hide"))
+    return choices
 
 
 async def offer_more(ctx: Context, args: list[str]) -> None:
-    """After a quick report: add a photo (`radd:<n>:photo`) or a location (`radd:<n>:where`)."""
+    """After a quick report: add a photo (`radd:<n>:photo`) or a location (`radd:<n>:where`),
+    or take the reporter's name off it (`radd:<n>:hide`)."""
     _ = ctx._
-    found = await _pressed_on_mine(ctx, args, ("photo", "where"))
+    found = await _pressed_on_mine(ctx, args, ("photo", "where", "hide"))
     if found is None:
+        return
+    if args[1] == "hide":
+        await triage.hide_reporter(ctx.uow, ctx.resident, found.id)
+        ctx.say(
+            _(
+                "#{number} is anonymous now: from here on the ward's officers do not see who "
+                "filed it. Those already told of it saw your name."
+            ).format(number=found.id)
+        )
         return
     ctx.begin(ADD, args[1], AddToReport(found.id))
     if args[1] == "photo":
