@@ -132,3 +132,19 @@ async def test_a_description_over_the_limit_is_refused_whole_and_nothing_is_file
     assert f"at most {limits.DESCRIPTION} characters" in refused
     went_on = said(await conversation.handle(telegram_text("Rác ở đầu hẻm", update_id=6)))
     assert "photo" in went_on
+
+
+async def test_when_a_volunteer_is_free_is_bounded_by_its_column_and_asked_again(
+    conversation: Conversation, seeded: UnitOfWorkFactory
+) -> None:
+    await conversation.handle(telegram_text("/start th-hem-18-thot-not", update_id=1))
+    sender = telegram_text("x", update_id=2).sender
+    await conversation.handle(telegram_text("/volunteer", update_id=3))
+    await conversation.handle(Incoming(sender, Kind.CHOICE, choice="vo"))
+    await conversation.handle(Incoming(sender, Kind.CHOICE, choice="vok:transport"))
+    await conversation.handle(telegram_text("Xe ba gác chở rác", update_id=4))
+    long_time = "Sáng thứ Bảy " * 30  # 390 characters, past limits.AVAILABLE
+    refused = said(await conversation.handle(telegram_text(long_time, update_id=5)))
+    assert SORRY not in refused and "in a few words when you are free" in refused
+    thanked = said(await conversation.handle(telegram_text("Sáng thứ Bảy", update_id=6)))
+    assert thanked.startswith("Thank you!")

@@ -19,7 +19,7 @@ from bot.features.calls.wording import (
     when,
 )
 from bot.features.general.handlers import out_of_date
-from core import offers, volunteers
+from core import limits, offers, volunteers
 from core.errors import (
     CallNotFound,
     InvalidCall,
@@ -261,7 +261,7 @@ async def available_typed(ctx: Context, event: Incoming) -> None:
     """When the resident is free: the offer is complete."""
     _ = ctx._
     text = event.text.strip()
-    if not text or len(text) > 300:
+    if not text or len(text) > limits.AVAILABLE:
         ctx.say(_("Please say in a few words when you are free."))
         return
     await _save_offer(ctx, text)
