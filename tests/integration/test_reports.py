@@ -177,7 +177,7 @@ async def test_quick_report_files_at_once_and_offers_a_photo(
     person = await _resident(conversation)
     text = await person.says("/report den the lamp is out")
     assert "#1" in text
-    assert person.option_data() == ["radd:1:photo", "radd:1:where"]
+    assert person.option_data() == ["radd:1:photo", "radd:1:where", "radd:1:hide"]
     await person.presses("radd:1:where")
     person.last = await conversation.handle(
         Incoming(person.sender, Kind.LOCATION, location=(10.03, 105.77))
