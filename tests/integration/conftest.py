@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import yaml
 
+from bot.channels.console.messenger import ConsoleMessenger
 from bot.chat.conversation import Conversation
 from bot.chat.events import Incoming, Kind, Sender
 from bot.chat.i18n import Catalogues
 from bot.chat.replies import Reply
 from core.ports import UnitOfWorkFactory
 from core.seeding import apply_seed, parse_seed
+from scheduler.dispatcher import Dispatcher, Route
+from scheduler.pacing import Pace, Pacer
 from tests.support import FixedClock
 from urbanbell.app import build_conversation
 from urbanbell.cli import DEMO_SEED
@@ -18,7 +23,11 @@ from urbanbell.settings import Settings
 
 
 class Person:
-    """A resident typing to the bot, as on a channel that numbers its options."""
+    """A resident typing to the bot, as on a channel that numbers its options.
+
+    After each message the console's dispatcher delivers whatever is due, as it does while
+    someone chats: what was delivered is what a number typed next answers.
+    """
 
     def __init__(self, conversation: Conversation, id: str = "42", language: str | None = "en"):
         self.conversation = conversation
@@ -26,12 +35,14 @@ class Person:
         self.last: list[Reply] = []
 
     async def says(self, text: str) -> str:
-        self.last = await self.conversation.handle(Incoming.from_text(self.sender, text))
-        return self.text
+        return await self.handle(Incoming.from_text(self.sender, text))
 
     async def presses(self, data: str) -> str:
-        event = Incoming(self.sender, Kind.CHOICE, choice=data)
+        return await self.handle(Incoming(self.sender, Kind.CHOICE, choice=data))
+
+    async def handle(self, event: Incoming) -> str:
         self.last = await self.conversation.handle(event)
+        await deliver(self.conversation)
         return self.text
 
     @property
@@ -44,6 +55,16 @@ class Person:
 
     def option_data(self) -> list[str]:
         return [c.data for r in self.last for c in r.choices]
+
+
+async def deliver(conversation: Conversation) -> str:
+    """Send every console message due by the conversation's clock; say what was printed."""
+    printed = io.StringIO()
+    route = Route(ConsoleMessenger(printed), Pacer(Pace()))
+    dispatcher = Dispatcher(conversation.uow_factory, {"console": route}, conversation.clock)
+    while await dispatcher.send_due():
+        pass
+    return printed.getvalue()
 
 
 @pytest.fixture
