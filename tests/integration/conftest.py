@@ -29,9 +29,15 @@ class Person:
     someone chats: what was delivered is what a number typed next answers.
     """
 
-    def __init__(self, conversation: Conversation, id: str = "42", language: str | None = "en"):
+    def __init__(
+        self,
+        conversation: Conversation,
+        id: str = "42",
+        language: str | None = "en",
+        channel: str = "console",
+    ):
         self.conversation = conversation
-        self.sender = Sender("console", id, "Cô Ba", language)
+        self.sender = Sender(channel, id, "Cô Ba", language)
         self.last: list[Reply] = []
 
     async def says(self, text: str) -> str:

@@ -9,7 +9,7 @@ from bot.chat.events import Incoming
 from bot.chat.plain import is_number
 from bot.chat.render import alley_name, next_collection
 from bot.chat.replies import Choice
-from bot.features.general.handlers import CANCEL, HELP, free_text, out_of_date
+from bot.features.general.handlers import CANCEL, HELP, free_text, not_a_choice, out_of_date
 from core import subscriptions, wards
 from core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound, WardNotFound
 from core.model import LEAD_TIMES, Alley
@@ -75,14 +75,19 @@ async def typed_outside_dialogue(ctx: Context, event: Incoming) -> None:
     """Follow the alley whose code was typed, as its poster shows it; greet a newcomer.
 
     On Zalo there is no deep link and no /start: a resident's first message is whatever they
-    type, so a newcomer is greeted and asked for the code on their alley's poster.
+    type, so a newcomer is greeted and asked for the code on their alley's poster. Text that
+    answers none of the options standing gets them again; officers are never newcomers.
     """
     _ = ctx._
     alley = await _alley_of_code(ctx, event.text)
     if alley is not None:
         await _follow(ctx, alley.code)
         return
-    if await subscriptions.subscriptions_of(ctx.uow, ctx.resident.id):
+    if ctx.offered:
+        # They were answering the message on their screen: say how, not hello.
+        await not_a_choice(ctx, event)
+        return
+    if await ctx.officers() or await subscriptions.subscriptions_of(ctx.uow, ctx.resident.id):
         await free_text(ctx, event)
         return
     ctx.begin(SEARCH, "search")

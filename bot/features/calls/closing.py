@@ -120,7 +120,9 @@ async def measure_typed(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     value = _number(event.text)
     if value is None:
-        ctx.say(_("Please write a number (0 or more), or press “Skip”."))
+        choices = [Choice(_("Skip"), SKIP_MEASURE)]
+        how = ctx.pressing(choices, choices[0].label)
+        ctx.say(_("Please write a number (0 or more), or {how}.").format(how=how), choices)
         return
     await _measured(ctx, value)
 

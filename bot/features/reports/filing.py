@@ -96,7 +96,9 @@ async def describe(ctx: Context, event: Incoming) -> None:
     draft = ctx.data(ReportDraft)
     draft.description = event.text
     ctx.keep(draft, step="photos")
-    ctx.say(_("Send one or more photos if you can, then press Next."), _next_choices(ctx))
+    choices = _next_choices(ctx)
+    how = ctx.pressing(choices, choices[0].label)
+    ctx.say(_("Send one or more photos if you can, then {how}.").format(how=how), choices)
 
 
 async def add_photo(ctx: Context, event: Incoming) -> None:
@@ -110,10 +112,10 @@ async def add_photo(ctx: Context, event: Incoming) -> None:
     ctx.keep(draft)
     ctx.say(
         ctx.ngettext(
-            "{count} photo added. Send more, or press Next.",
-            "{count} photos added. Send more, or press Next.",
+            "{count} photo added. Send more, or {how}.",
+            "{count} photos added. Send more, or {how}.",
             len(draft.photos),
-        ).format(count=len(draft.photos)),
+        ).format(count=len(draft.photos), how=ctx.pressing(next_step, next_step[0].label)),
         next_step,
     )
 

@@ -13,7 +13,7 @@ from bot.features.reports.attachments import photo_fits
 from bot.features.reports.cards import STATE_NAMES, Gettext, title, when
 from core import report_reads, triage
 from core.errors import MoveNotAllowed, ReportNotFound
-from core.reports import Report
+from core.reports import Report, ReportState
 
 ADD = "report-add"
 REOPEN = "report-reopen"
@@ -53,7 +53,24 @@ async def my_reports(ctx: Context, event: Incoming) -> None:
                 when=when(found.created_at, found, ctx.language),
             )
         )
-    ctx.say("\n".join(lines))
+    # The questions still waiting for the resident, asked again where they can be found.
+    waiting = [found for found in mine if _asks_if_fixed(found)]
+    choices = []
+    for found in waiting:
+        lines.append(_("#{number} is resolved: is it fixed?").format(number=found.id))
+        choices += [
+            Choice(
+                _("#{number}: {answer}").format(number=found.id, answer=choice.label), choice.data
+            )
+            for choice in fixed_buttons(_, found)
+        ]
+    ctx.say("\n".join(lines), choices)
+
+
+def _asks_if_fixed(report: Report) -> bool:
+    """Resolved, and its reporter has not yet said whether it is fixed (nor rated it)."""
+    resolved = report.state is ReportState.RESOLVED and report.resolved_at is not None
+    return resolved and report.rating is None
 
 
 def add_more_buttons(_: Gettext, number: int) -> list[Choice]:
@@ -125,7 +142,8 @@ async def judge_fix(ctx: Context, args: list[str]) -> None:
     if args[1] == "y":
         ctx.say(
             _("Glad it is fixed! How well did the ward handle #{number}?").format(number=number),
-            [Choice("⭐" * stars, f"{RATE}:{number}:{stars}") for stars in range(5, 0, -1)],
+            # Option n is n stars, as people count: "5" typed gives five.
+            [Choice("⭐" * stars, f"{RATE}:{number}:{stars}") for stars in range(1, 6)],
         )
         return
     ctx.begin(REOPEN, "note", Reopen(number))
