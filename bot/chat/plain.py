@@ -11,6 +11,9 @@ from bot.chat.replies import Choice
 from core.search import fold
 
 MAX_DIGITS = 9  # a report number or a page fits; nothing longer is one of ours
+LABEL = 60  # an option's label: a button's width on a phone, a line on Zalo
+ECHO = 60  # how much of someone's words an answer repeats
+_UNSHOWN = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})  # controls, format (bidi), unassigned
 # An option's number as people type it ("3", "3.", "3)", "#3", "số 3"), once folded.
 _OPTION_NUMBER = re.compile(r"(?:so )?(\d{1,9})")
 _SIGNED = re.compile(r"[-+\u2212]\s*\d")
@@ -55,6 +58,24 @@ def picked(text: str, choices: Sequence[Choice]) -> Choice | None:
         if found:
             return None
     return None
+
+
+def clipped(text: str, limit: int = LABEL) -> str:
+    """The text cut to `limit` characters at a word, "…" marking the cut; never mid-word
+    unless a single word is longer than the limit."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = head.rfind(" ")
+    return (head[:cut] if cut > 0 else head).rstrip(" ,.;:·-—") + "…"
+
+
+def echoed(text: str, limit: int = ECHO) -> str:
+    """What someone typed, fit to be repeated to them: no control or bidirectional-override
+    characters (which could turn the rest of the answer around), and not too long."""
+    shown = "".join(ch for ch in text if unicodedata.category(ch) not in _UNSHOWN)
+    return clipped(shown, limit)
 
 
 def numbered(choices: Sequence[Choice]) -> list[str]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.chat.context import Context
 from bot.chat.dialogue import StaleDialogue
 from bot.chat.events import Incoming, Kind
-from bot.chat.plain import parse_number
+from bot.chat.plain import echoed, parse_number
 from bot.chat.render import alley_name
 from bot.chat.replies import Choice
 from bot.features.general.handlers import CANCEL, out_of_date
@@ -141,7 +141,7 @@ async def where_pin(ctx: Context, event: Incoming) -> None:
             ctx.say(
                 _(
                     "I found no alley matching “{query}”. Try other words, or share a location."
-                ).format(query=event.text)
+                ).format(query=echoed(event.text))
             )
             return
         ctx.say(
