@@ -165,6 +165,17 @@ async def open_calls_near(uow: UnitOfWork, resident_id: int, now: datetime) -> C
     return CallsNear([call for call in calls if call.open_for_signups(now)], near)
 
 
+async def unanswered_invitations(
+    uow: UnitOfWork, resident_id: int, now: datetime
+) -> list[VolunteerCall]:
+    """The calls near the resident, taking sign-ups, that they have neither joined nor said
+    they cannot join: the invitations still waiting for their answer."""
+    found = await open_calls_near(uow, resident_id, now)
+    if not found.near:
+        return []
+    return [c for c in found.calls if await status_of(uow, resident_id, c.id) is None]
+
+
 async def call_for_resident(uow: UnitOfWork, call_id: int) -> tuple[VolunteerCall, int]:
     """A call as residents see it, and how many places are left."""
     call = await uow.volunteers.call(call_id)

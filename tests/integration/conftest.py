@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 import yaml
@@ -12,6 +13,9 @@ from bot.chat.conversation import Conversation
 from bot.chat.events import Incoming, Kind, Sender
 from bot.chat.i18n import Catalogues
 from bot.chat.replies import Reply
+from bot.features.calls.wording import CallWording
+from core import organising
+from core.mobilisation import CallDraft, CallKind
 from core.ports import UnitOfWorkFactory
 from core.seeding import apply_seed, parse_seed
 from scheduler.dispatcher import Dispatcher, Route
@@ -20,6 +24,8 @@ from tests.support import FixedClock
 from urbanbell.app import build_conversation
 from urbanbell.cli import DEMO_SEED
 from urbanbell.settings import Settings
+
+ADMIN = "9002"  # Anh Tuấn, admin of Ninh Kiều in the demo seed: may call volunteers
 
 
 class Person:
@@ -71,6 +77,25 @@ async def deliver(conversation: Conversation) -> str:
     while await dispatcher.send_due():
         pass
     return printed.getvalue()
+
+
+async def open_call(seeded: UnitOfWorkFactory, clock: FixedClock, title: str) -> None:
+    """Anh Tuấn, admin of Ninh Kiều, calls its whole ward to a clean-up tomorrow."""
+    async with seeded() as uow:
+        admin = await uow.officers.of_person("telegram", ADMIN)
+        starts = clock.now() + timedelta(days=1)
+        draft = CallDraft(
+            ward_id=admin[0].ward.id,
+            kind=CallKind.CLEAN_UP,
+            title=title,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            slots=5,
+        )
+        whole_ward = [alley.id for alley in await uow.alleys.in_ward(draft.ward_id)]
+        wording = CallWording(Catalogues(), "vi", clock.now())
+        await organising.open_call(uow, admin, draft, whole_ward, clock.now(), wording)
+        await uow.commit()
 
 
 @pytest.fixture

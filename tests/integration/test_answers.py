@@ -8,7 +8,8 @@ import pytest
 
 from bot.chat.conversation import Conversation
 from core.ports import UnitOfWorkFactory
-from tests.integration.conftest import Person
+from tests.integration.conftest import Person, open_call
+from tests.support import FixedClock
 
 OFFICER = "9001"  # Chị Lan, officer of Ninh Kiều in the demo seed
 GREETING = "Hello! I am Urban Bell"
@@ -135,4 +136,20 @@ async def test_a_channel_without_buttons_says_type_the_number_and_one_with_says_
     await pressing.presses(pressing.option_data()[0])
     assert await pressing.says("the bin is full") == (
         "Send one or more photos if you can, then press “Next”."
+    )
+
+
+async def test_an_invitation_not_yet_answered_can_be_found_in_my_reports(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    person = Person(conversation)
+    await person.says("/start nk-hem-51")
+    await open_call(seeded, clock, "Dọn hẻm 51")
+    await person.says("/schedule")  # the invitation is off the screen
+    listed = await person.says("/myreports")
+    assert "You are invited to Dọn hẻm 51: will you join?" in listed
+    assert person.options == ["Dọn hẻm 51: I'll join", "Dọn hẻm 51: I can't"]
+    assert "You have a place in Dọn hẻm 51" in await person.says("1")
+    assert await person.says("/myreports") == (
+        "You have filed no report yet. Send /report to file one."
     )

@@ -3,22 +3,15 @@ calls "near you", and option labels cut at a word."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import yaml
 
 from bot.chat.conversation import Conversation
-from bot.chat.i18n import Catalogues
-from bot.features.calls.wording import CallWording
-from core import organising
-from core.mobilisation import CallDraft, CallKind
 from core.ports import UnitOfWorkFactory
 from core.seeding import apply_seed, parse_seed
-from tests.integration.conftest import Person, deliver
+from tests.integration.conftest import Person, deliver, open_call
 from tests.support import FixedClock
 
 OFFICER = "9001"  # Chị Lan, officer of Ninh Kiều in the demo seed
-ADMIN = "9002"  # Anh Tuấn, admin of Ninh Kiều: may call volunteers
 BIDI = "\u202e"  # RIGHT-TO-LEFT OVERRIDE
 
 
@@ -88,28 +81,10 @@ async def test_a_long_search_is_echoed_short_and_without_direction_overrides(
     assert "abc abc…”" in answer
 
 
-async def _open_call(seeded: UnitOfWorkFactory, clock: FixedClock, title: str) -> None:
-    async with seeded() as uow:
-        admin = await uow.officers.of_person("telegram", ADMIN)
-        starts = clock.now() + timedelta(days=1)
-        draft = CallDraft(
-            ward_id=admin[0].ward.id,
-            kind=CallKind.CLEAN_UP,
-            title=title,
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=2),
-            slots=5,
-        )
-        whole_ward = [alley.id for alley in await uow.alleys.in_ward(draft.ward_id)]
-        wording = CallWording(Catalogues(), "vi", clock.now())
-        await organising.open_call(uow, admin, draft, whole_ward, clock.now(), wording)
-        await uow.commit()
-
-
 async def test_volunteer_says_near_you_only_of_the_persons_own_ward(
     conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
-    await _open_call(seeded, clock, "Dọn hẻm 51")  # in Ninh Kiều
+    await open_call(seeded, clock, "Dọn hẻm 51")  # in Ninh Kiều
     newcomer = Person(conversation, "7")
     listed = await newcomer.says("/volunteer")
     assert "calls near you" not in listed
@@ -127,7 +102,7 @@ async def test_a_long_call_title_is_cut_at_a_word_and_keeps_its_time(
     conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
 ) -> None:
     title = "Dọn sạch toàn bộ rác thải dọc bờ kè sông Cần Thơ và các hẻm lân cận"
-    await _open_call(seeded, clock, title)
+    await open_call(seeded, clock, title)
     neighbour = Person(conversation)
     await neighbour.says("/start nk-hem-51")
     await neighbour.says("/volunteer")

@@ -198,12 +198,11 @@ async def _ask_came(ctx: Context, data: Closing, roster: Roster) -> None:
         for s in roster.joined
     ]
     choices.append(Choice(_("Done"), CAME_DONE))
-    ctx.say(
-        _("Who came to {title}? Tap a name to change it (✅ came).").format(
-            title=roster.call.title
-        ),
-        choices,
-    )
+    if ctx.buttons:
+        ask = _("Who came to {title}? Tap a name to change it (✅ came).")
+    else:
+        ask = _("Who came to {title}? Type a name's number to change it (✅ came).")
+    ctx.say(ask.format(title=roster.call.title), choices)
 
 
 async def _hours(ctx: Context, text: str) -> None:

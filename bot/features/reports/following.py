@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
-from bot.chat.plain import parse_number
+from bot.chat.plain import LABEL, clipped, parse_number
 from bot.chat.replies import Choice
+from bot.features.calls.wording import join_choices
 from bot.features.general.handlers import out_of_date
 from bot.features.reports.attachments import photo_fits
 from bot.features.reports.cards import STATE_NAMES, Gettext, title, when
-from core import report_reads, triage
+from core import report_reads, triage, volunteers
 from core.errors import MoveNotAllowed, ReportNotFound
 from core.reports import Report, ReportState
 
@@ -41,10 +42,11 @@ class Reopen:
 async def my_reports(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     mine = await report_reads.filed_by(ctx.uow, ctx.resident.id, MY_REPORTS)
-    if not mine:
+    invitations = await volunteers.unanswered_invitations(ctx.uow, ctx.resident.id, ctx.now)
+    if not mine and not invitations:
         ctx.say(_("You have filed no report yet. Send /report to file one."))
         return
-    lines = [_("Your reports, newest first:")]
+    lines = [_("Your reports, newest first:")] if mine else []
     for found in mine:
         lines.append(
             _("{title}: {state} (filed {when})").format(
@@ -63,6 +65,15 @@ async def my_reports(ctx: Context, event: Incoming) -> None:
                 _("#{number}: {answer}").format(number=found.id, answer=choice.label), choice.data
             )
             for choice in fixed_buttons(_, found)
+        ]
+    for call in invitations:
+        lines.append(_("🤝 You are invited to {title}: will you join?").format(title=call.title))
+        choices += [
+            Choice(
+                f"{clipped(call.title, LABEL - 2 - len(choice.label))}: {choice.label}",
+                choice.data,
+            )
+            for choice in join_choices(_, call)
         ]
     ctx.say("\n".join(lines), choices)
 
