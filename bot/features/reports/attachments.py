@@ -16,7 +16,8 @@ def photo_fits(ctx: Context, event: Incoming, choices: list[Choice]) -> bool:
     _ = ctx._
     if event.kind is Kind.TEXT:
         if choices:
-            ctx.say(_("Please send a photo, or press Next."), choices)
+            how = ctx.pressing(choices, choices[0].label)
+            ctx.say(_("Please send a photo, or {how}.").format(how=how), choices)
         else:
             ctx.say(_("Please send a photo, or /cancel when you are done."))
         return False

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.chat.context import Context
 from bot.chat.dialogue import StaleDialogue
 from bot.chat.events import Incoming, Kind
-from bot.chat.plain import parse_number
+from bot.chat.plain import echoed, parse_number
 from bot.chat.render import alley_name
 from bot.chat.replies import Choice
 from bot.features.general.handlers import CANCEL, out_of_date
@@ -96,7 +96,9 @@ async def describe(ctx: Context, event: Incoming) -> None:
     draft = ctx.data(ReportDraft)
     draft.description = limits.bounded(event.text, limits.DESCRIPTION)
     ctx.keep(draft, step="photos")
-    ctx.say(_("Send one or more photos if you can, then press Next."), _next_choices(ctx))
+    choices = _next_choices(ctx)
+    how = ctx.pressing(choices, choices[0].label)
+    ctx.say(_("Send one or more photos if you can, then {how}.").format(how=how), choices)
 
 
 async def add_photo(ctx: Context, event: Incoming) -> None:
@@ -127,10 +129,10 @@ async def add_photo(ctx: Context, event: Incoming) -> None:
         return
     ctx.say(
         ctx.ngettext(
-            "{count} photo added. Send more, or press Next.",
-            "{count} photos added. Send more, or press Next.",
+            "{count} photo added. Send more, or {how}.",
+            "{count} photos added. Send more, or {how}.",
             len(draft.photos),
-        ).format(count=len(draft.photos)),
+        ).format(count=len(draft.photos), how=ctx.pressing(next_step, next_step[0].label)),
         next_step,
     )
 
@@ -156,7 +158,7 @@ async def where_pin(ctx: Context, event: Incoming) -> None:
             ctx.say(
                 _(
                     "I found no alley matching “{query}”. Try other words, or share a location."
-                ).format(query=event.text)
+                ).format(query=echoed(event.text))
             )
             return
         ctx.say(
