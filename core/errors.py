@@ -120,3 +120,9 @@ class SlotTaken(DomainError):
 
 class NothingToUndo(DomainError):
     """The day's collection is already as the alley's rules have it."""
+
+
+class TooManyPhotos(DomainError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
