@@ -178,6 +178,7 @@ class OutboxRepository:
                 r.resident_id,
                 r.attempts,
                 r.deadline,
+                r.created_at,
             )
             for r in rows
         ]

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from bot.features.bell.wording import BellWording, CrowdedWording
 from bot.features.registry import build_router
 from bot.features.reports.wording import ReportWording
 from bot.web.calendar import calendar_route
+from bot.web.health import health_routes
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWork, UnitOfWorkFactory
@@ -49,13 +51,14 @@ from scheduler.pacing import Pace, Pacer
 from scheduler.planner import Planner
 from storage import migrate
 from storage.database import create_engine, session_factory, write_lock_for
+from storage.health import unready
 from storage.uow import SqlUnitOfWork
+from urbanbell.metrics import Metrics
 from urbanbell.settings import Settings
 
 log = logging.getLogger(__name__)
 
 UNPACED_RATE = 1000.0  # the planner's rate for a channel without a limit: a terminal
-WEBHOOK_PORT = 8080  # where a webhook is served when URBANBELL_HTTP_PORT is not set
 
 
 class ServiceError(Exception):
@@ -70,10 +73,12 @@ class App:
     catalogues: Catalogues
     conversation: Conversation
     inbox: Inbox = field(init=False)
+    metrics: Metrics = field(init=False)
     _dispatcher: Dispatcher | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.inbox = Inbox(self.conversation, self.wake)
+        self.metrics = Metrics(self.engine, self.clock)
+        self.inbox = Inbox(self.conversation, self.wake, self.metrics)
 
     def uow(self) -> UnitOfWork:
         return self.conversation.uow_factory()
@@ -103,6 +108,7 @@ class App:
                 batch=max(1, min(200, int(sum(_rate(paces[c.name]) for c in channels)))),
             ),
             only_chat=only_chat,
+            telemetry=self.metrics,
         )
         return self._dispatcher
 
@@ -117,6 +123,7 @@ class App:
             rates,
             group_lead=self.settings.reminder_lead_minutes,
             warning=CrowdedWording(self.catalogues, self.settings.default_locale),
+            telemetry=self.metrics,
         )
 
     def scheduler(self, channels: Sequence[Channel] = ()) -> AsyncIOScheduler:
@@ -274,6 +281,11 @@ def check_channels(settings: Settings) -> None:
             raise ServiceError(
                 f"setting URBANBELL_WEBHOOK_SECRET: required with {entry.webhook_setting}"
             )
+        if not settings.http_enabled:
+            raise ServiceError(
+                f"setting URBANBELL_HTTP_ENABLED: a webhook ({entry.webhook_setting}) is served "
+                "by the web server, which is turned off"
+            )
         path = _webhook_path(url, f"/{entry.name}")
         if path in paths:
             raise ServiceError(
@@ -288,6 +300,8 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     is set, or until SIGINT or SIGTERM when no event is given."""
     settings = app.settings
     check_channels(settings)
+    # Bound before anything starts, so that a port in use stops `urbanbell run` at once.
+    listener = _listener(settings.http_host, settings.http_port) if settings.http_enabled else None
     channels = app.channels()
     dispatcher = app.dispatcher(channels)
     scheduler = app.scheduler(channels)
@@ -298,7 +312,10 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             scheduler.start()
             work = [dispatcher.run()]
             holidays = app.conversation.holidays
-            routes = [calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues)]
+            routes = [
+                *health_routes(lambda: unready(app.engine), app.metrics.scrape),
+                calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues),
+            ]
             hooked = [c for c in channels if c.webhook is not None]
             work += [c.poll() for c in channels if c.webhook is None]
             for channel in hooked:
@@ -309,12 +326,8 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                 for channel in hooked:
                     await channel.register_webhook()
 
-            host = settings.http_host
-            if hooked:
-                port = settings.http_port or WEBHOOK_PORT
-                work.append(_serve_web(host, port, routes, register_webhooks))
-            elif settings.http_port is not None:
-                work.append(_serve_web(host, settings.http_port, routes))
+            if listener is not None:
+                work.append(_serve_web(listener, routes, register_webhooks))
             log.info("Urban Bell is running on %s", " and ".join(c.label for c in channels))
             await _until_stopped(work, stop)
     except ChannelError as error:
@@ -322,6 +335,20 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
+        if listener is not None:
+            listener.close()
+
+
+def _listener(host: str, port: int) -> socket.socket:
+    try:
+        return socket.create_server(
+            (host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET
+        )
+    except OSError as error:
+        raise ServiceError(
+            f"setting URBANBELL_HTTP_PORT: cannot listen on {host}:{port} ({error.strerror}); "
+            "choose a free port, or set URBANBELL_HTTP_ENABLED=false"
+        ) from None
 
 
 def _webhook_path(url: str, default: str) -> str:
@@ -329,23 +356,16 @@ def _webhook_path(url: str, default: str) -> str:
 
 
 async def _serve_web(
-    host: str,
-    port: int,
+    listener: socket.socket,
     routes: Sequence[BaseRoute],
     listening: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Serve the routes; once the server listens, call `listening`."""
-    config = uvicorn.Config(
-        Starlette(routes=list(routes)),
-        host=host,
-        port=port,
-        log_level="warning",
-        lifespan="off",
-    )
+    """Serve the routes on the bound socket; once the server listens, call `listening`."""
+    config = uvicorn.Config(Starlette(routes=list(routes)), log_level="warning", lifespan="off")
     # uvicorn catches SIGINT and SIGTERM while it serves, stops, then raises them again for
     # `_until_stopped`.
     server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
     try:
         # uvicorn only offers a flag; it is up within milliseconds, or serving has failed.
         for _ in range(1000):

@@ -49,9 +49,10 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
     reminder_lead_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # The web server: health, metrics, calendar feeds and the webhooks; a webhook needs it.
+    http_enabled: bool = True
     http_host: str = "127.0.0.1"
-    # The web server (calendar feeds, the webhook) runs when a port is set or a webhook needs it.
-    http_port: int | None = Field(default=None, ge=1, le=65535)
+    http_port: int = Field(default=8080, ge=1, le=65535)
     # Telegram's limits; the dispatcher keeps under them.
     telegram_per_second: float = Field(default=30, gt=0, allow_inf_nan=False)
     telegram_per_chat_per_second: float = Field(default=1, gt=0, allow_inf_nan=False)
