@@ -18,6 +18,7 @@ from bot.features.bell.wording import NoticeWording
 from core.errors import WardNotFound
 from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
 from locales import LANGUAGES
+from urbanbell import logs
 from urbanbell.app import App, ServiceError, check_channels, open_app, serve
 from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
 
@@ -30,15 +31,14 @@ log = logging.getLogger(__name__)
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    # The long-running bot tells what it does; in the terminal only problems show.
-    level = logging.INFO if args.command is _run else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(f"urbanbell: {error}", file=sys.stderr)
         return 2
+    # The long-running bot tells what it does; in the terminal only problems show.
+    level = logging.INFO if args.command is _run else logging.WARNING
+    logs.configure(level, settings.log_format)
     try:
         code: int = asyncio.run(args.command(settings, args))
     except KeyboardInterrupt:

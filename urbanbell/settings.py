@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -49,6 +50,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
     reminder_lead_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # `json` writes each log line as a JSON object, for a machine to read.
+    log_format: Literal["text", "json"] = "text"
     # The web server: health, metrics, calendar feeds and the webhooks; a webhook needs it.
     http_enabled: bool = True
     http_host: str = "127.0.0.1"

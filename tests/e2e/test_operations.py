@@ -4,6 +4,7 @@ metrics."""
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import socket
 
@@ -118,3 +119,21 @@ async def test_run_with_its_port_taken_says_which_setting_to_change_and_exits_2(
     assert process.returncode == 2
     assert "setting URBANBELL_HTTP_PORT: cannot listen on 127.0.0.1:" in stderr.decode()
     assert "Traceback" not in stderr.decode()
+
+
+async def test_json_logs_are_one_object_a_line_without_the_schedulers_routine(
+    fake: FakeTelegram, bot_env: dict[str, str]
+) -> None:
+    env = {**bot_env, "URBANBELL_LOG_FORMAT": "json"}
+    process = await urbanbell(env, "run")
+    try:
+        fake.send_text(LAN, "/start nk-hem-51", language_code="en")
+        await fake.wait_for_messages(LAN, 1, timeout=60)
+    finally:
+        stderr = await stop(process)
+    assert process.returncode == 0, stderr
+    lines = [json.loads(line) for line in stderr.splitlines()]
+    assert all({"timestamp", "level", "logger", "event"} <= line.keys() for line in lines)
+    assert any(line["event"].startswith("Urban Bell is running on") for line in lines)
+    routine = [line for line in lines if line["logger"].startswith("apscheduler")]
+    assert all(line["level"] in ("WARNING", "ERROR", "CRITICAL") for line in routine), routine
