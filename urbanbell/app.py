@@ -50,6 +50,7 @@ from scheduler.jobs import build_scheduler
 from scheduler.pacing import Pace, Pacer
 from scheduler.planner import Planner
 from storage import migrate
+from storage.backup import in_use
 from storage.database import create_engine, session_factory, write_lock_for
 from storage.health import unready
 from storage.uow import SqlUnitOfWork
@@ -249,9 +250,12 @@ def build_conversation(
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[App]:
     """Connect to the database, bring its schema up to date, and wire the bot."""
+    stack = contextlib.ExitStack()
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
     try:
+        # `urbanbell restore` waits for no process to be using the database.
+        stack.enter_context(in_use(settings.database_url))
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         write_lock = write_lock_for(engine)
@@ -262,6 +266,7 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
         yield App(settings, engine, clock, catalogues, conversation)
     finally:
         await engine.dispose()
+        stack.close()
 
 
 def check_channels(settings: Settings) -> None:
