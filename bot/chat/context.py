@@ -39,6 +39,7 @@ class Context:
     offered: tuple[Choice, ...] = ()  # the options of the bot's previous message
     interrupted: DialogueState | None = None  # the dialogue a command has just left
     replies: list[Reply] = field(default_factory=list)
+    erased: bool = False  # the resident had themself erased: the replies are the last ones
     _officers: list[Officer] | None = None
 
     async def officers(self) -> list[Officer]:
