@@ -305,11 +305,11 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     is set, or until SIGINT or SIGTERM when no event is given."""
     settings = app.settings
     check_channels(settings)
-    # Bound before anything starts, so that a port in use stops `urbanbell run` at once.
-    listener = _listener(settings.http_host, settings.http_port) if settings.http_enabled else None
     channels = app.channels()
     dispatcher = app.dispatcher(channels)
     scheduler = app.scheduler(channels)
+    # Bound before anything starts, so that a port in use stops `urbanbell run` at once.
+    listener = _listener(settings.http_host, settings.http_port) if settings.http_enabled else None
     try:
         async with contextlib.AsyncExitStack() as stack:
             for channel in channels:
