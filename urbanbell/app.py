@@ -11,19 +11,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.applications import Starlette
-from starlette.routing import BaseRoute
 
 from bot.channels.channel import Channel, ChannelError
 from bot.channels.console.channel import ConsoleChannel
@@ -54,7 +50,9 @@ from storage.backup import in_use
 from storage.database import create_engine, session_factory, write_lock_for
 from storage.health import unready
 from storage.uow import SqlUnitOfWork
+from urbanbell.listening import ListenError, listener_on, serve_web
 from urbanbell.metrics import Metrics
+from urbanbell.readiness import Reachability
 from urbanbell.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,10 +73,12 @@ class App:
     conversation: Conversation
     inbox: Inbox = field(init=False)
     metrics: Metrics = field(init=False)
+    reachability: Reachability = field(init=False)
     _dispatcher: Dispatcher | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(self.engine, self.clock)
+        self.reachability = Reachability(self.clock)
         self.inbox = Inbox(self.conversation, self.wake, self.metrics)
 
     def uow(self) -> UnitOfWork:
@@ -138,6 +138,7 @@ class App:
             AnnouncementWording(self.catalogues, self.settings.default_locale),
         )
         for channel in channels:
+            self.reachability.schedule(scheduler, channel)
             for job in channel.jobs():
                 scheduler.add_job(
                     job.run,
@@ -309,16 +310,27 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     dispatcher = app.dispatcher(channels)
     scheduler = app.scheduler(channels)
     # Bound before anything starts, so that a port in use stops `urbanbell run` at once.
-    listener = _listener(settings.http_host, settings.http_port) if settings.http_enabled else None
+    try:
+        listener = (
+            listener_on(settings.http_host, settings.http_port) if settings.http_enabled else None
+        )
+    except ListenError as error:
+        raise ServiceError(str(error)) from None
     try:
         async with contextlib.AsyncExitStack() as stack:
             for channel in channels:
                 await stack.enter_async_context(channel)
+                app.reachability.reached(channel.name)  # entering asked the platform
             scheduler.start()
             work = [dispatcher.run()]
             holidays = app.conversation.holidays
+
+            async def unready_because() -> list[str]:
+                names = [c.name for c in channels]
+                return await unready(app.engine) + app.reachability.problems(names)
+
             routes = [
-                *health_routes(lambda: unready(app.engine), app.metrics.scrape),
+                *health_routes(unready_because, app.metrics.scrape),
                 calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues),
             ]
             hooked = [c for c in channels if c.webhook is not None]
@@ -332,7 +344,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                     await channel.register_webhook()
 
             if listener is not None:
-                work.append(_serve_web(listener, routes, register_webhooks))
+                work.append(serve_web(listener, routes, register_webhooks))
             log.info("Urban Bell is running on %s", " and ".join(c.label for c in channels))
             await _until_stopped(work, stop)
     except ChannelError as error:
@@ -344,46 +356,8 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             listener.close()
 
 
-def _listener(host: str, port: int) -> socket.socket:
-    try:
-        return socket.create_server(
-            (host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET
-        )
-    except OSError as error:
-        raise ServiceError(
-            f"setting URBANBELL_HTTP_PORT: cannot listen on {host}:{port} ({error.strerror}); "
-            "choose a free port, or set URBANBELL_HTTP_ENABLED=false"
-        ) from None
-
-
 def _webhook_path(url: str, default: str) -> str:
     return urlsplit(url).path or default
-
-
-async def _serve_web(
-    listener: socket.socket,
-    routes: Sequence[BaseRoute],
-    listening: Callable[[], Awaitable[None]] | None = None,
-) -> None:
-    """Serve the routes on the bound socket; once the server listens, call `listening`."""
-    config = uvicorn.Config(Starlette(routes=list(routes)), log_level="warning", lifespan="off")
-    # uvicorn catches SIGINT and SIGTERM while it serves, stops, then raises them again for
-    # `_until_stopped`.
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve(sockets=[listener]))
-    try:
-        # uvicorn only offers a flag; it is up within milliseconds, or serving has failed.
-        for _ in range(1000):
-            if server.started or serving.done():
-                break
-            await asyncio.sleep(0.01)
-        if server.started and listening is not None:
-            await listening()
-        await serving
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await serving
 
 
 async def _until_stopped(
