@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
@@ -40,6 +41,7 @@ from bot.web.health import health_routes
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retention import Retention
 from core.triage import Triage
 from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from scheduler.jobs import build_scheduler
@@ -47,7 +49,12 @@ from scheduler.pacing import Pace, Pacer
 from scheduler.planner import Planner
 from storage import migrate
 from storage.backup import in_use
-from storage.database import create_engine, session_factory, write_lock_for
+from storage.database import (
+    create_engine,
+    read_only_engine,
+    session_factory,
+    write_lock_for,
+)
 from storage.health import unready
 from storage.uow import SqlUnitOfWork
 from urbanbell.listening import ListenError, listener_on, serve_web
@@ -71,6 +78,7 @@ class App:
     clock: Clock
     catalogues: Catalogues
     conversation: Conversation
+    reads: UnitOfWorkFactory  # a read-only path that never waits for a writer
     inbox: Inbox = field(init=False)
     metrics: Metrics = field(init=False)
     reachability: Reachability = field(init=False)
@@ -136,6 +144,7 @@ class App:
             self.clock,
             self.conversation.triage,
             AnnouncementWording(self.catalogues, self.settings.default_locale),
+            Retention(outbox=timedelta(days=self.settings.keep_outbox_days)),
         )
         for channel in channels:
             self.reachability.schedule(scheduler, channel)
@@ -254,18 +263,23 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
     stack = contextlib.ExitStack()
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
+    reads_engine = read_only_engine(engine)
     try:
         # `urbanbell restore` waits for no process to be using the database.
         stack.enter_context(in_use(settings.database_url))
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
+        read_sessions = session_factory(reads_engine)
         write_lock = write_lock_for(engine)
         catalogues = Catalogues()
         conversation = build_conversation(
             settings, lambda: SqlUnitOfWork(sessions, clock, write_lock), catalogues, clock
         )
-        yield App(settings, engine, clock, catalogues, conversation)
+        reads = functools.partial(SqlUnitOfWork, read_sessions, clock)
+        yield App(settings, engine, clock, catalogues, conversation, reads)
     finally:
+        if reads_engine is not engine:
+            await reads_engine.dispose()
         await engine.dispose()
         stack.close()
 
@@ -331,7 +345,13 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
 
             routes = [
                 *health_routes(unready_because, app.metrics.scrape),
-                calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues),
+                calendar_route(
+                    app.reads,
+                    holidays,
+                    app.clock,
+                    catalogues=app.catalogues,
+                    per_minute=settings.calendar_per_minute,
+                ),
             ]
             hooked = [c for c in channels if c.webhook is not None]
             work += [c.poll() for c in channels if c.webhook is None]
