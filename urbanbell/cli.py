@@ -19,8 +19,8 @@ from core.errors import WardNotFound
 from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
 from locales import LANGUAGES
 from storage.backup import BackupError, backup, restore
-from urbanbell import logs
 from urbanbell.app import App, ServiceError, check_channels, open_app, serve
+from urbanbell.logs import configure_logging
 from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
@@ -32,14 +32,15 @@ log = logging.getLogger(__name__)
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    # The long-running bot tells what it does; in the terminal only problems show.
+    level = logging.INFO if args.command is _run else logging.WARNING
+    configure_logging(level)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(f"urbanbell: {error}", file=sys.stderr)
         return 2
-    # The long-running bot tells what it does; in the terminal only problems show.
-    level = logging.INFO if args.command is _run else logging.WARNING
-    logs.configure(level, settings.log_format)
+    configure_logging(level, settings.secrets(), form=settings.log_format)
     try:
         code: int = asyncio.run(args.command(settings, args))
     except KeyboardInterrupt:
