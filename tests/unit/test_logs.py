@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import sys
 
-from urbanbell.logs import JsonFormatter
+from urbanbell.logs import JsonFormatter, configure_logging
 
 
 def record(message: str, *args: object, **extra: object) -> logging.LogRecord:
@@ -34,3 +35,20 @@ def test_a_traceback_stays_inside_the_one_line() -> None:
     line = JsonFormatter().format(entry)
     assert "\n" not in line
     assert "ValueError: broken" in json.loads(line)["exception"]
+
+
+def test_json_lines_are_redacted_traceback_included() -> None:
+    stream = io.StringIO()
+    handler = configure_logging(logging.INFO, ["123456:secret-token-abc"], stream, form="json")
+    try:
+        try:
+            raise RuntimeError("POST https://api.telegram.org/bot123456:secret-token-abc/getMe")
+        except RuntimeError:
+            logging.getLogger("bot.channels").exception("call failed for 0987654321")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    [line] = stream.getvalue().splitlines()
+    fields = json.loads(line)
+    assert fields["event"] == "call failed for <hidden>"
+    assert "RuntimeError" in fields["exception"]
+    assert "secret-token" not in line and "0987654321" not in line
