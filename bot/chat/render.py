@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -18,9 +19,35 @@ ROLE_NAMES = {
 }
 
 
+KIND_NAMES = {
+    "general": N_("general waste"),
+    "recyclable": N_("recyclables"),
+    "organic": N_("organic waste"),
+    "bulky": N_("bulky waste"),
+}
+
+
 def hhmm(at: datetime) -> str:
     """A collection time as the bell says it: 24-hour, ward time."""
     return at.strftime("%H:%M")
+
+
+def collection_time(collection: Collection) -> str:
+    """The collection's time, or its window's start and end for a truck whose time varies."""
+    return window_time(hhmm(collection.at), _hhmm(collection.until))
+
+
+def window_time(at: str, until: str | None) -> str:
+    return at if until is None else f"{at}\N{EN DASH}{until}"
+
+
+def kinds_named(gettext: Callable[[str], str], kinds: Iterable[str]) -> str:
+    """What a collection takes away, in the reader's language: "recyclables, bulky waste"."""
+    return ", ".join(gettext(KIND_NAMES[k]) for k in kinds if k in KIND_NAMES)
+
+
+def _hhmm(at: datetime | None) -> str | None:
+    return None if at is None else hhmm(at)
 
 
 def day(ctx: Context, on: date) -> str:
