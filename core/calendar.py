@@ -133,10 +133,11 @@ def falls_on(rule: CollectionRule, day: date) -> bool:
     """Whether the rule brings the truck on this day (before holidays and exceptions)."""
     if day.weekday() not in rule.weekdays:
         return False
-    if rule.every_weeks > 1 and rule.starting is not None:
+    if rule.starting is not None:
+        if day < rule.starting:
+            return False
         # Counted in whole weeks from the Monday of the start, so any weekday of it counts.
-        weeks = (day - _monday(rule.starting)).days // 7 if day >= rule.starting else -1
-        if weeks < 0 or weeks % rule.every_weeks:
+        if (day - _monday(rule.starting)).days // 7 % rule.every_weeks:
             return False
     if rule.of_month is not None:
         if rule.of_month < 0:

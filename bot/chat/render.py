@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from babel.dates import format_date
 
@@ -27,7 +27,7 @@ KIND_NAMES = {
 }
 
 
-def hhmm(at: datetime) -> str:
+def hhmm(at: datetime | time) -> str:
     """A collection time as the bell says it: 24-hour, ward time."""
     return at.strftime("%H:%M")
 
@@ -74,9 +74,17 @@ def next_collection(ctx: Context, collection: Collection | None) -> str:
 
 
 def collection_line(ctx: Context, collection: Collection) -> str:
-    """One line of /schedule, saying why a collection moved or will not happen."""
+    """One line of /schedule, saying what is collected and why a collection moved or will not
+    happen."""
+    line = _collection_line(ctx, collection)
+    if collection.kinds and collection.happens:
+        line += " — " + kinds_named(ctx._, collection.kinds)
+    return line
+
+
+def _collection_line(ctx: Context, collection: Collection) -> str:
     _ = ctx._
-    when, time = day(ctx, collection.at.date()), hhmm(collection.at)
+    when, time = day(ctx, collection.at.date()), collection_time(collection)
     regular = collection.regular_day or collection.at.date()
     holiday = ctx.holidays.name(regular, ctx.language) or ""
     match collection.change:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from starlette.requests import Request
@@ -9,6 +10,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.chat.i18n import Catalogues
+from bot.chat.render import kinds_named
 from bot.features.bell.ics import alley_calendar, collections_ahead
 from core.calendar import Holidays
 from core.clock import Clock
@@ -58,6 +60,7 @@ def calendar_route(
             summary=_("Garbage collection: {alley}").format(alley=alley.name),
             calendar_name=_("Garbage collection calendar: {alley}").format(alley=alley.name),
             stamp=now,
+            kinds=functools.partial(kinds_named, _),
         )
         return Response(
             body,
