@@ -44,10 +44,17 @@ async def seed_alley(uow_factory: UnitOfWorkFactory, time: str) -> None:
         await uow.commit()
 
 
-async def follow(uow_factory: UnitOfWorkFactory, clock: FixedClock, lead: int) -> None:
+async def follow(
+    uow_factory: UnitOfWorkFactory,
+    clock: FixedClock,
+    lead: int,
+    channel: str = "console",
+    chat: str = "7",
+    language: str = "en",
+) -> None:
     async with uow_factory() as uow:
-        resident = await uow.residents.seen("console", "7", None, None)
-        await uow.residents.set_language(resident.id, "en")
+        resident = await uow.residents.seen(channel, chat, None, None)
+        await uow.residents.set_language(resident.id, language)
         await subscriptions.subscribe(
             uow, resident.id, "hem-1", lead, clock.now(), VietnamHolidays()
         )
