@@ -69,7 +69,7 @@ def next_collection(ctx: Context, collection: Collection | None) -> str:
     if collection is None:
         return _("No collection is planned for this alley yet.")
     return _("Next collection: {day} at {time}.").format(
-        day=day(ctx, collection.at.date()), time=hhmm(collection.at)
+        day=day(ctx, collection.at.date()), time=collection_time(collection)
     )
 
 

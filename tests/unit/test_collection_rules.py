@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.chat.i18n import Catalogues
+from bot.features.bell.posters import collection_times
 from core.calendar import collections_between, occurrences
 from core.model import Alley, AlleySchedule, CollectionRule, HolidayPolicy, Ward
 from core.seeding import SeedError, parse_seed
@@ -117,3 +119,16 @@ def test_a_bad_new_field_is_refused_in_one_line_naming_it(
 
     assert "\n" not in message
     assert field in message and words in message
+
+
+def test_a_poster_says_how_often_when_and_what() -> None:
+    rules = rules_of(
+        {"days": ["sat"], "time": "17:00-18:00", "of_month": "first", "kinds": ["bulky"]}
+    ) + rules_of({"days": ["sun"], "time": "08:00", "every_weeks": 2, "starting": "2026-12-06"})
+
+    lines = collection_times(rules, Catalogues().get("vi"))
+
+    assert lines == [
+        "Thứ Bảy — 17:00\N{EN DASH}18:00 · tuần đầu tiên của tháng · rác cồng kềnh",
+        "Chủ Nhật — 08:00 · 2 tuần một lần",
+    ]
