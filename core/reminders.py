@@ -153,7 +153,8 @@ def reminders_between(
                 reminders.append(Reminder(follower, schedule, collection))
             if evening:
                 bell = Reminder(follower, schedule, collection, evening=True)
-                if bell.due < end:
+                # One whose day has begun already is pointless: never planned, never counted.
+                if bell.due < end and bell.expires > start:
                     reminders.append(bell)
     return reminders
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,11 +11,13 @@ import pytest
 from bot.chat.i18n import Catalogues
 from bot.features.bell.posters import collection_times
 from core.calendar import collections_between, occurrences
-from core.model import Alley, AlleySchedule, CollectionRule, HolidayPolicy, Ward
+from core.model import Alley, AlleySchedule, Bells, CollectionRule, HolidayPolicy, Ward
+from core.reminders import Follower, reminders_between
 from core.seeding import SeedError, parse_seed
 from tests.support import FakeHolidays
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DAILY_7 = {"days": ["daily"], "time": "07:00"}
 
 
 def seed(rule: dict[str, Any], **ward: Any) -> dict[str, Any]:
@@ -131,4 +133,22 @@ def test_a_poster_says_how_often_when_and_what() -> None:
     assert lines == [
         "Thứ Bảy — 17:00\N{EN DASH}18:00 · tuần đầu tiên của tháng · rác cồng kềnh",
         "Chủ Nhật — 08:00 · 2 tuần một lần",
+    ]
+
+
+def test_evening_bells_are_due_the_evening_before_and_never_once_their_day_began() -> None:
+    ward = Ward(1, "w", "Phường", "Asia/Ho_Chi_Minh", HolidayPolicy.NONE, time(19, 30))
+    schedule = AlleySchedule(Alley(1, "hem-1", "Hẻm 1", ward), rules_of(DAILY_7), ())
+    follower = Follower(1, 1, 1, "zalo", "z", 15, "vi", None, bells=Bells.BOTH)
+
+    def planned(now: datetime) -> list[tuple[str, datetime]]:
+        found = reminders_between(
+            {1: schedule}, [follower], now, now + timedelta(hours=24), FakeHolidays()
+        )
+        return sorted(("evening" if r.evening else "before", r.due) for r in found)
+
+    at = datetime(2026, 12, 5, 6, 0, tzinfo=TZ)  # Saturday 06:00: Friday evening has gone
+    assert planned(at) == [
+        ("before", datetime(2026, 12, 5, 6, 45, tzinfo=TZ)),
+        ("evening", datetime(2026, 12, 5, 19, 30, tzinfo=TZ)),  # for Sunday's 07:00
     ]
