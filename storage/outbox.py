@@ -11,13 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.model import NewMessage, Option, OutboxItem, OutboxStatus
-from storage.models import OutboxRow
+from storage.models import AnnouncementRow, OutboxRow
 from storage.shared import Now, insert_for
 
 REPLY = "reply"
 BROADCAST = "broadcast"
 # Messages the person never saw: their options cannot be what a typed number answers.
 NEVER_DELIVERED = (OutboxStatus.SKIPPED.value, OutboxStatus.FAILED.value)
+ENDED = (
+    OutboxStatus.SENT.value,
+    OutboxStatus.FAILED.value,
+    OutboxStatus.SKIPPED.value,
+    OutboxStatus.UNCERTAIN.value,
+)
 PLANNER_LOCK = 0x0B_E1_1B_E1  # any constant, the same in every instance
 
 
@@ -42,6 +48,7 @@ class OutboxRepository:
             resident_id=message.resident_id,
             payload=message.payload,
             options=_stored(message.options),
+            announcement_id=message.announcement_id,
             status=OutboxStatus.PENDING.value,
             not_before=message.not_before or now,
             deadline=message.deadline,
@@ -66,6 +73,7 @@ class OutboxRepository:
                 "resident_id": m.resident_id,
                 "payload": m.payload,
                 "options": _stored(m.options),
+                "announcement_id": m.announcement_id,
                 "status": OutboxStatus.PENDING.value,
                 "not_before": m.not_before or now,
                 "deadline": m.deadline,
@@ -181,6 +189,26 @@ class OutboxRepository:
             )
             for r in rows
         ]
+
+    async def purge_ended(self, before: datetime, limit: int) -> int:
+        unfinished = select(AnnouncementRow.id).where(AnnouncementRow.finished_at.is_(None))
+        doomed = (
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.status.in_(ENDED),
+                OutboxRow.not_before < before,  # through ix_outbox_status_not_before
+                or_(
+                    OutboxRow.announcement_id.is_(None),
+                    OutboxRow.announcement_id.not_in(unfinished),
+                ),
+            )
+            .limit(limit)
+        )
+        result = await self.session.execute(
+            delete(OutboxRow).where(OutboxRow.id.in_(doomed)),
+            execution_options={"synchronize_session": False},
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def lock_planning(self) -> bool:
         # One planner at a time when instances share PostgreSQL; the lock ends with the
