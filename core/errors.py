@@ -31,6 +31,10 @@ class InvalidLeadTime(DomainError):
         self.minutes = minutes
 
 
+class NoEveningBell(DomainError):
+    """The alley's ward rings no evening-before bell."""
+
+
 class UnsupportedLanguage(DomainError):
     def __init__(self, language: str) -> None:
         super().__init__(language)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -25,6 +25,7 @@ from core.mobilisation import (
 from core.model import (
     Alley,
     AlleySchedule,
+    Bells,
     CollectionException,
     CollectionRule,
     Delivery,
@@ -63,7 +64,12 @@ class WardRepository(Protocol):
 
     async def link_officer_chat(self, ward_id: int, channel: str, chat_id: str) -> None: ...
     async def upsert(
-        self, code: str, name: str, timezone: str, holiday_policy: HolidayPolicy
+        self,
+        code: str,
+        name: str,
+        timezone: str,
+        holiday_policy: HolidayPolicy,
+        evening_at: time | None = None,
     ) -> tuple[Ward, bool]:
         """Create or update the ward with this code; say whether anything changed."""
         ...
@@ -138,6 +144,7 @@ class SubscriptionRepository(Protocol):
     async def add(self, resident_id: int, alley: Alley, lead_minutes: int) -> Subscription: ...
     async def remove(self, subscription_id: int) -> None: ...
     async def set_lead(self, subscription_id: int, lead_minutes: int) -> None: ...
+    async def set_bells(self, subscription_id: int, bells: Bells) -> None: ...
     async def followers(self, alley_id: int | None = None) -> list[Follower]:
         """Every subscription (of one alley, if given) of a resident who can be written to."""
         ...

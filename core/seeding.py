@@ -14,12 +14,14 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from core.model import (
     WEEKDAYS,
+    WEEKS_OF_MONTH,
     Alley,
     AlleySchedule,
     CollectionException,
@@ -45,23 +47,81 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _hh_mm(value: object) -> object:
+    if isinstance(value, int):  # YAML reads an unquoted 18:00 as sexagesimal 1080
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return value
+
+
 class RuleEntry(_Strict):
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun", "daily"]] = Field(
         min_length=1
     )
     time: dt.time
+    until: dt.time | None = None  # the end of a time window; `time: "17:00-18:00"` says both
+    every_weeks: int = Field(default=1, ge=1, le=52)
+    starting: dt.date | None = Field(default=None, validate_default=True)
+    of_month: Literal["first", "second", "third", "fourth", "last"] | None = Field(
+        default=None, validate_default=True
+    )
+    kinds: list[Literal["general", "recyclable", "organic", "bulky"]] = Field(default_factory=list)
 
-    @field_validator("time", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _hh_mm(cls, value: object) -> object:
-        if isinstance(value, int):  # YAML reads an unquoted 18:00 as sexagesimal 1080
-            return f"{value // 60:02d}:{value % 60:02d}"
+    def _window(cls, value: object) -> object:
+        """`time: "17:00-18:00"` (or with an en dash) is a window: its start and `until`."""
+        if isinstance(value, dict) and isinstance(value.get("time"), str):
+            start, dash, end = value["time"].replace("\N{EN DASH}", "-").partition("-")
+            if dash:
+                return {**value, "time": start.strip(), "until": end.strip()}
+        return value
+
+    @field_validator("time", "until", mode="before")
+    @classmethod
+    def _times(cls, value: object) -> object:
+        return _hh_mm(value)
+
+    @field_validator("until")
+    @classmethod
+    def _window_ends_later(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        opens = info.data.get("time")
+        if value is not None and opens is not None and value <= opens:
+            raise ValueError(f"the time window must end after it opens at {opens:%H:%M}")
+        return value
+
+    @field_validator("starting")
+    @classmethod
+    def _counted_from(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        every = info.data.get("every_weeks", 1)
+        if value is None and every > 1:
+            raise ValueError(f"every_weeks: {every} needs the date of a collection week")
+        return value
+
+    @field_validator("of_month")
+    @classmethod
+    def _monthly_or_every(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("every_weeks", 1) > 1:
+            raise ValueError("a rule is either monthly (of_month) or every_weeks, not both")
+        return value
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds_once(cls, value: list[str]) -> list[str]:
+        if len(value) != len(set(value)):
+            raise ValueError("a kind is named twice")
         return value
 
     def rule(self) -> CollectionRule:
-        if "daily" in self.days:
-            return CollectionRule(frozenset(range(7)), self.time)
-        return CollectionRule(frozenset(WEEKDAYS.index(d) for d in self.days), self.time)
+        days = range(7) if "daily" in self.days else (WEEKDAYS.index(d) for d in self.days)
+        return CollectionRule(
+            frozenset(days),
+            self.time,
+            until=self.until,
+            every_weeks=self.every_weeks,
+            starting=self.starting,
+            of_month=None if self.of_month is None else WEEKS_OF_MONTH[self.of_month],
+            kinds=tuple(self.kinds),
+        )
 
 
 class ExceptionEntry(_Strict):
@@ -105,7 +165,13 @@ class WardEntry(_Strict):
     name: Name
     timezone: str | None = None  # the ward's zone when it differs from URBANBELL_TIMEZONE
     holidays: HolidayPolicy = HolidayPolicy.SKIP
+    evening_bell: dt.time | None = None  # when residents who ask are told of tomorrow's truck
     alleys: list[AlleyEntry] = Field(default_factory=list)
+
+    @field_validator("evening_bell", mode="before")
+    @classmethod
+    def _evening_hh_mm(cls, value: object) -> object:
+        return _hh_mm(value)
 
     @field_validator("timezone")
     @classmethod
@@ -238,6 +304,7 @@ async def apply_seed(
             entry.name,
             entry.timezone or default_timezone,
             entry.holidays,
+            entry.evening_bell,
         )
         summary.count("wards", before is None, changed)
         for alley_entry in entry.alleys:

@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.clock import Clock
@@ -39,6 +39,11 @@ class DispatchPolicy:
     max_backoff: float = 300.0
 
 
+# The last words of a message of one kind, written as it leaves: a bell counts the minutes left
+# then, and says so when it is late, however long it waited in the outbox.
+Finish = Callable[[OutboxItem, datetime], Mapping[str, Any]]
+
+
 def _no_groups(chat_id: str) -> bool:
     return False
 
@@ -64,11 +69,13 @@ class Dispatcher:
         policy: DispatchPolicy | None = None,
         only_chat: str | None = None,
         telemetry: Telemetry | None = None,
+        finishing: Mapping[str, Finish] | None = None,  # by the message's kind
     ) -> None:
         self.uow_factory = uow_factory
         self.routes = dict(routes)
         self.clock = clock
         self.policy = policy or DispatchPolicy()
+        self.finishing = dict(finishing or {})
         self.only_chat = only_chat  # a console sends only to the person at its terminal
         self.telemetry = telemetry or NoTelemetry()
         self._wake = asyncio.Event()
@@ -118,8 +125,10 @@ class Dispatcher:
         # One chat's messages leave in the order they were queued.
         async with self._chat_locks((item.channel, item.chat_id)):
             slot = await route.pacer.acquire(item.chat_id, group=route.is_group(item.chat_id))
+            finish = self.finishing.get(item.kind)
             try:
-                delivery = await route.messenger.deliver(item.chat_id, item.payload)
+                payload = item.payload if finish is None else finish(item, self.clock.now())
+                delivery = await route.messenger.deliver(item.chat_id, payload)
             finally:
                 route.pacer.sent(slot)
         if delivery.outcome is Outcome.RETRY_AFTER:

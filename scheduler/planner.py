@@ -145,5 +145,5 @@ class Planner:
             key=reminder.key,
             not_before=planned.start,
             deadline=reminder.window[1],
-            expires_at=reminder.collection.at,
+            expires_at=reminder.expires,
         )

@@ -46,7 +46,7 @@ from core.triage import Triage
 from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from scheduler.jobs import build_scheduler
 from scheduler.pacing import Pace, Pacer
-from scheduler.planner import Planner
+from scheduler.planner import BELL, Planner
 from storage import migrate
 from storage.backup import in_use
 from storage.database import (
@@ -118,8 +118,12 @@ class App:
             ),
             only_chat=only_chat,
             telemetry=self.metrics,
+            finishing={BELL: self.bell_wording().finish},
         )
         return self._dispatcher
+
+    def bell_wording(self) -> BellWording:
+        return BellWording(self.catalogues, self.settings.default_locale)
 
     def planner(self) -> Planner:
         """The bell's planner, timing each channel's reminders at that channel's rate."""
@@ -128,7 +132,7 @@ class App:
             self.uow,
             self.clock,
             self.conversation.holidays,
-            BellWording(self.catalogues, self.settings.default_locale),
+            self.bell_wording(),
             rates,
             group_lead=self.settings.reminder_lead_minutes,
             warning=CrowdedWording(self.catalogues, self.settings.default_locale),

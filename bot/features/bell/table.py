@@ -2,7 +2,7 @@
 
 from bot.chat.i18n import N_
 from bot.chat.table import Button, Command, Feature, Step
-from bot.features.bell import calendar_changes, schedule, subscriptions
+from bot.features.bell import bells, calendar_changes, schedule, subscriptions
 from core.schedule_changes import MAY_CHANGE_CALENDAR
 
 FEATURE = Feature(
@@ -74,6 +74,7 @@ FEATURE = Feature(
         Button(subscriptions.FOLLOW, subscriptions.follow),
         Button(subscriptions.ASK_LEAD, subscriptions.ask_lead),
         Button(subscriptions.SET_LEAD, subscriptions.set_lead),
+        Button(bells.SET_BELLS, bells.set_bells),
         Button(subscriptions.ASK_UNSUBSCRIBE, subscriptions.ask_unsubscribe),
         Button(subscriptions.UNSUBSCRIBE, subscriptions.stop_following),
         Button(calendar_changes.CONFIRM, calendar_changes.confirm),
