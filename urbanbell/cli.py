@@ -18,8 +18,9 @@ from bot.features.bell.wording import NoticeWording
 from core.errors import WardNotFound
 from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
 from locales import LANGUAGES
-from urbanbell.app import App, ServiceError, check_channels, open_app, serve
+from urbanbell.app import App, check_channels, open_app, serve
 from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
+from urbanbell.startup import ServiceError
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
 LEAVING_WAIT = 10.0  # seconds the terminal waits, on leaving, for the replies on their way
@@ -41,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         code: int = asyncio.run(args.command(settings, args))
+    except ServiceError as error:  # a setting to change, or a service not reached
+        print(f"urbanbell: {error}", file=sys.stderr)
+        return error.status
     except KeyboardInterrupt:
         return 130
     return code
@@ -95,13 +99,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        check_channels(settings)
-        async with open_app(settings) as app:
-            await serve(app)
-    except ServiceError as error:
-        print(f"urbanbell: {error}", file=sys.stderr)
-        return 2
+    check_channels(settings)
+    async with open_app(settings) as app:
+        await serve(app)
     return 0
 
 
