@@ -11,7 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.channels.console.messenger import CHANNEL
+from bot.channels.channel import Channel
+from bot.channels.console.channel import ConsoleChannel
+from bot.channels.console.messenger import CHANNEL, FILES
 from bot.channels.console.terminal import chat
 from bot.chat.events import Sender
 from bot.features.bell.wording import NoticeWording
@@ -86,8 +88,15 @@ def _parser() -> argparse.ArgumentParser:
         ("demo", _demo, "load the demo wards if the database is empty, then chat"),
     ):
         sub = commands.add_parser(name, help=about)
-        sub.add_argument("--user", default="1", help="your id; a seeded officer's Telegram id")
+        sub.add_argument("--user", default="1", help="your id; a seeded officer's console_id")
         sub.add_argument("--lang", choices=LANGUAGES, help="your platform's language")
+        sub.add_argument(
+            "--files",
+            type=Path,
+            default=FILES,
+            metavar="DIR",
+            help=f"where the files the bot sends are saved (default: ./{FILES}/)",
+        )
         sub.set_defaults(command=command)
 
     db = commands.add_parser("db", help="database maintenance")
@@ -209,7 +218,7 @@ async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _chat(app: App, args: argparse.Namespace) -> None:
     sender = Sender(CHANNEL, str(args.user), None, args.lang)
-    console = [app.channel(CHANNEL)]
+    console: list[Channel] = [ConsoleChannel(files=args.files)]
     dispatcher = app.dispatcher(console, only_chat=sender.id)
     language = app.catalogues.pick(None, args.lang, app.settings.default_locale)
     _ = app.catalogues.get(language).gettext
@@ -233,6 +242,11 @@ async def _chat(app: App, args: argparse.Namespace) -> None:
             await asyncio.wait_for(ringing, LEAVING_WAIT)
         except TimeoutError:
             log.warning("left with messages still on their way; they go out next time")
+        # The scheduler's shutdown cancels the jobs it runs: let them finish first.
+        scheduler.pause()
+        running = asyncio.all_tasks() - {asyncio.current_task()}
+        if running:
+            await asyncio.wait(running, timeout=LEAVING_WAIT)
         scheduler.shutdown(wait=False)
 
 
