@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from core import offers, organising, volunteers
 from core.errors import (
+    AlreadySignedUp,
     CallNotFound,
     CallNotOver,
     InvalidCall,
@@ -424,6 +425,31 @@ async def test_organisers_find_offers_by_kind_and_invite_from_them_once(
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.volunteers.offers_of(truck) == []
+
+
+async def test_no_invitation_goes_to_someone_who_already_has_a_place_or_waits_for_one(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    call, _ = await a_call(uow_factory, clock, slots=1)
+    organiser = await _organiser(uow_factory)
+    joined, waiting = await residents(uow_factory, 2, first=60)
+    async with uow_factory() as uow:
+        made = [
+            await offers.offer_help(uow, who, call.ward.id, OfferKind.LABOUR, "Hai tay", None)
+            for who in (joined, waiting)
+        ]
+        await uow.commit()
+    await join(uow_factory, clock, joined, call.id)
+    await join(uow_factory, clock, waiting, call.id)  # the one place is taken: waits
+
+    for offer, waitlisted in zip(made, (False, True), strict=True):
+        async with uow_factory() as uow:
+            with pytest.raises(AlreadySignedUp) as refused:
+                await offers.invite_from_offer(
+                    uow, [organiser], offer.id, call.id, clock.now(), NOTICES
+                )
+        assert refused.value.waitlisted is waitlisted
+    assert [r for r in await outbox(uow_factory) if ":offer:" in (r.key or "")] == []
 
 
 async def test_saying_cannot_gives_up_a_place_and_is_counted(
