@@ -13,7 +13,7 @@ from bot.chat.dialogue import StaleDialogue
 from bot.chat.events import Incoming, Kind
 from bot.chat.plain import is_number
 from bot.chat.replies import Choice
-from bot.features.audience import DONE, WHOLE_WARD, audience_choices, picked
+from bot.features.audience import DONE, WHOLE_WARD, alley_picker, page_asked, page_of, picked
 from bot.features.calls.organisers import at, call_wording, organised_ward, organised_wards
 from bot.features.calls.wording import KIND_NAMES, call_card
 from bot.features.general.handlers import out_of_date
@@ -265,6 +265,9 @@ async def pick_alleys(ctx: Context, args: list[str]) -> None:
         await out_of_date(ctx, args)
         return
     data = ctx.data(NewCall)
+    if (start := page_asked(args[0])) is not None:
+        await _ask_alleys(ctx, data, start)
+        return
     if args[0] == DONE and data.chosen:
         data.alleys = data.chosen
         await _ask_next(ctx, data)
@@ -280,7 +283,12 @@ async def pick_alleys(ctx: Context, args: list[str]) -> None:
         return
     data.chosen = now_chosen
     ctx.keep(data)
-    await _ask_alleys(ctx, data)
+    await _ask_alleys(ctx, data, await page_of(ctx, ward.id, int(args[0])))
+
+
+async def alleys_typed(ctx: Context, event: Incoming) -> None:
+    """A name typed while picking alleys: the alleys it finds."""
+    await _ask_alleys(ctx, ctx.data(NewCall), search=event.text)
 
 
 async def send_call(ctx: Context, args: list[str]) -> None:
@@ -365,12 +373,16 @@ async def _ask_next(ctx: Context, data: NewCall) -> None:
             await _ask_alleys(ctx, data)
 
 
-async def _ask_alleys(ctx: Context, data: NewCall) -> None:
+async def _ask_alleys(
+    ctx: Context, data: NewCall, start: int = 0, search: str | None = None
+) -> None:
     _ = ctx._
     ward = await _ward(ctx, data)
+    note, choices = await alley_picker(ctx, ward.id, data.chosen, PICK_ALLEYS, start, search)
     ctx.say(
-        _("Who should hear of it? Tick alleys (their followers are told) or the whole ward:"),
-        await audience_choices(ctx, ward.id, data.chosen, PICK_ALLEYS),
+        _("Who should hear of it? Tick alleys (their followers are told) or the whole ward:")
+        + note,
+        choices,
     )
 
 

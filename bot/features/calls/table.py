@@ -87,6 +87,7 @@ FEATURE = Feature(
         Step(newcall.NEWCALL, "slots", newcall.slots_typed, numbers=True),
         Step(newcall.NEWCALL, "deadline", newcall.deadline_typed),
         Step(newcall.NEWCALL, "bring", newcall.bring_typed),
+        Step(newcall.NEWCALL, "alleys", newcall.alleys_typed),
         Step(roster.NOTE, "text", roster.note_typed),
         Step(closing.CLOSE, "hours", closing.hours_typed, numbers=True),
         Step(closing.CLOSE, "measure", closing.measure_typed, numbers=True),
