@@ -94,6 +94,10 @@ class InvalidCall(DomainError):
         self.field = field
 
 
+class CallNotOpen(DomainError):
+    """The call has started, is closed or is cancelled: it can no longer be cancelled."""
+
+
 class CallNotOver(DomainError):
     """A call's results can be recorded only once it has started."""
 

@@ -66,6 +66,10 @@ class CallNotices(Protocol):
         """To a volunteer who came: what the call achieved."""
         ...
 
+    def cancelled(self, call: VolunteerCall, to: Recipient) -> Worded:
+        """To a volunteer with a place or on the waitlist: the call will not take place."""
+        ...
+
 
 @dataclass(frozen=True)
 class Answer:

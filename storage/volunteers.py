@@ -184,6 +184,13 @@ class VolunteerRepository:
             for row, resident in await self.session.execute(query)
         ]
 
+    async def cancel(self, call_id: int) -> None:
+        await self.session.execute(
+            update(VolunteerCallRow)
+            .where(VolunteerCallRow.id == call_id)
+            .values(state=CallState.CANCELLED.value)
+        )
+
     async def close(
         self, call_id: int, results: Mapping[Measure, float], attendance: Attendance
     ) -> None:

@@ -16,6 +16,7 @@ from core import offers, organising, volunteers
 from core.errors import (
     AlreadySignedUp,
     CallNotFound,
+    CallNotOpen,
     CallNotOver,
     InvalidCall,
     NotAllowed,
@@ -65,6 +66,9 @@ class FakeNotices:
 
     def thanks(self, call: VolunteerCall, to: Recipient) -> Worded:
         return Worded({"text": f"thanks {dict(call.results)}", "choices": []})
+
+    def cancelled(self, call: VolunteerCall, to: Recipient) -> Worded:
+        return Worded({"text": f"cancelled {call.title}", "choices": []})
 
 
 NOTICES = FakeNotices()
@@ -450,6 +454,40 @@ async def test_no_invitation_goes_to_someone_who_already_has_a_place_or_waits_fo
                 )
         assert refused.value.waitlisted is waitlisted
     assert [r for r in await outbox(uow_factory) if ":offer:" in (r.key or "")] == []
+
+
+async def test_a_cancelled_call_tells_everyone_signed_up_or_waiting_once(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    call, _ = await a_call(uow_factory, clock, slots=1)
+    organiser = await _organiser(uow_factory)
+    joined, waiting, declined = await residents(uow_factory, 3, first=70)
+    await join(uow_factory, clock, joined, call.id)
+    await join(uow_factory, clock, waiting, call.id)
+    async with uow_factory() as uow:
+        await volunteers.decline(uow, declined, call.id, clock.now(), NOTICES)
+        await uow.commit()
+    assert any(":remind:" in (r.key or "") for r in await outbox(uow_factory))
+
+    async with uow_factory() as uow:
+        cancelled, told = await organising.cancel_call(
+            uow, [organiser], call.id, clock.now(), NOTICES
+        )
+        await uow.commit()
+    assert told == 2
+    async with uow_factory() as uow:
+        with pytest.raises(CallNotOpen):  # once: a second cancel changes nothing
+            await organising.cancel_call(uow, [organiser], call.id, clock.now(), NOTICES)
+        with pytest.raises(SignupsClosed):
+            await volunteers.join(uow, declined, call.id, clock.now(), NOTICES)
+        shown = await uow.volunteers.call(call.id)
+    assert shown is not None and shown.state is CallState.CANCELLED
+    queued = await outbox(uow_factory)
+    assert sorted(r.chat_id for r in queued if r.text == f"cancelled {cancelled.title}") == [
+        "70",
+        "71",
+    ]
+    assert not any(":remind:" in (r.key or "") for r in queued)  # reminders withdrawn
 
 
 async def test_saying_cannot_gives_up_a_place_and_is_counted(

@@ -64,6 +64,8 @@ FEATURE = Feature(
         Button(newcall.SEND, newcall.send_call),
         Button(roster.SHOW_CALL, roster.show_call),
         Button(roster.WRITE_NOTE, roster.ask_note),
+        Button(roster.ASK_CANCEL, roster.ask_cancel),
+        Button(roster.CANCEL_IT, roster.cancel_call),
         Button(offers.OFFERS_FOR_CALL, offers.offers_for_call),
         Button(closing.ASK_ATTENDANCE, closing.ask_attendance),
         Button(closing.TOGGLE_CAME, closing.toggle_came),

@@ -212,6 +212,13 @@ class CallWording(Words):
         header = _("📣 From the organiser of {title}:").format(title=call.title)
         return Reply(header + "\n" + text).worded()
 
+    def cancelled(self, call: VolunteerCall, to: Recipient) -> Worded:
+        _, language = self.of(to)
+        text = _("❌ {title} ({when}) is cancelled: it will not take place.").format(
+            title=call.title, when=when(call, language)
+        )
+        return Reply(text).worded()
+
     def thanks(self, call: VolunteerCall, to: Recipient) -> Worded:
         _, _language = self.of(to)
         text = _("🙏 Thank you for coming to {title}!").format(title=call.title)
