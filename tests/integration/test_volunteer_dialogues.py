@@ -409,3 +409,35 @@ async def test_an_organiser_cancels_a_call_and_its_volunteers_are_told_once(
     ]
     await organiser.says("/calls")
     assert "#1 Dọn hẻm 3 (cancelled)" in organiser.text
+
+
+async def test_an_organiser_changes_a_calls_place_and_its_volunteers_are_told(
+    conversation: Conversation, seeded: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    volunteer = Person(conversation, "1", "en")
+    await volunteer.says("/start th-hem-3-ql91")
+    organiser = Person(conversation, CHI_HOA, "en")
+    await organiser.says("/newcall")
+    await organiser.presses("nck:clean_up")
+    for text in ["Dọn hẻm 3", "2026-12-05 07:00-10:00", "Đầu hẻm 3", "2"]:
+        await organiser.says(text)
+    await organiser.presses("ncdl")
+    await organiser.says("Găng tay")
+    await organiser.presses("nca:all")
+    await organiser.presses("ncsend")
+    await volunteer.presses("join:1")
+
+    await organiser.presses("cl:1")
+    await organiser.presses("cled:1")
+    assert organiser.options == ["Time", "Place", "Places", "Text"]
+    assert await organiser.presses("cledf:1:place") == "Where volunteers meet now?"
+    assert await organiser.says("Cuối hẻm 3, cạnh cầu") == "Call #1 is changed; 1 person is told."
+    await organiser.presses("cled:1")
+    await organiser.presses("cledf:1:slots")
+    assert await organiser.says("0") == "That cannot be: please check it and write it again."
+    assert await organiser.says("5") == "Call #1 is changed; 1 person is told."
+
+    told = [t for chat, t, _ in await sent_to(seeded, "notice") if chat == "1"]
+    changed = [t for t in told if t.startswith("✏️")]
+    assert len(changed) == 2
+    assert "Cuối hẻm 3, cạnh cầu" in changed[0] and "Đầu hẻm 3" not in changed[0]

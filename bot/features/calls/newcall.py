@@ -165,8 +165,8 @@ async def when_typed(ctx: Context, event: Incoming) -> None:
     data = ctx.data(NewCall)
     zone = ZoneInfo((await _ward(ctx, data)).timezone)
     found = HOURS.match(event.text.strip())
-    starts = _local(f"{found[1]} {found[2]}", zone) if found else None
-    ends = _local(f"{found[1]} {found[3]}", zone) if found else None
+    starts = local_time(f"{found[1]} {found[2]}", zone) if found else None
+    ends = local_time(f"{found[1]} {found[3]}", zone) if found else None
     if starts is None or ends is None:
         ctx.say(_("Please write the day and the hours so: 2026-12-05 07:00-10:00"))
         return
@@ -215,7 +215,7 @@ async def deadline_typed(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     data = ctx.data(NewCall)
     ward = await _ward(ctx, data)
-    deadline = _local(event.text.strip(), ZoneInfo(ward.timezone))
+    deadline = local_time(event.text.strip(), ZoneInfo(ward.timezone))
     starts = data.draft().starts_at
     if deadline is None:
         ctx.say(_("Please write the deadline so: 2026-12-04 20:00"))
@@ -414,7 +414,7 @@ async def _ward(ctx: Context, data: NewCall) -> Ward:
     return ward
 
 
-def _local(text: str, zone: ZoneInfo) -> datetime | None:
+def local_time(text: str, zone: ZoneInfo) -> datetime | None:
     try:
         return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=zone)
     except ValueError:

@@ -8,7 +8,7 @@ from bot.chat.context import Context
 from bot.chat.events import Incoming
 from bot.chat.plain import is_number
 from bot.chat.replies import Choice
-from bot.features.calls import closing, offers
+from bot.features.calls import closing, editing, offers
 from bot.features.calls.organisers import call_wording, name, roster_on_button
 from bot.features.calls.wording import call_card, results_lines, when
 from bot.features.general.handlers import out_of_date
@@ -99,6 +99,7 @@ async def show_call(ctx: Context, args: list[str]) -> None:
             Choice(_("Write to the volunteers"), f"{WRITE_NOTE}:{call.id}"),
             Choice(_("Invite people who offered help"), f"{offers.OFFERS_FOR_CALL}:{call.id}"),
             Choice(_("Close with results"), f"{closing.ASK_ATTENDANCE}:{call.id}"),
+            Choice(_("Change the call"), f"{editing.ASK_FIELD}:{call.id}"),
             Choice(_("Cancel the call"), f"{ASK_CANCEL}:{call.id}"),
         ]
     ctx.say("\n".join(lines), choices)

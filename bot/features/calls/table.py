@@ -4,6 +4,7 @@ from bot.chat.i18n import N_
 from bot.chat.table import Button, Command, Feature, Step
 from bot.features.calls import (
     closing,
+    editing,
     from_report,
     newcall,
     offers,
@@ -65,6 +66,8 @@ FEATURE = Feature(
         Button(roster.SHOW_CALL, roster.show_call),
         Button(roster.WRITE_NOTE, roster.ask_note),
         Button(roster.ASK_CANCEL, roster.ask_cancel),
+        Button(editing.ASK_FIELD, editing.ask_field),
+        Button(editing.PICK_FIELD, editing.pick_field),
         Button(roster.CANCEL_IT, roster.cancel_call),
         Button(offers.OFFERS_FOR_CALL, offers.offers_for_call),
         Button(closing.ASK_ATTENDANCE, closing.ask_attendance),
@@ -91,6 +94,7 @@ FEATURE = Feature(
         Step(newcall.NEWCALL, "bring", newcall.bring_typed),
         Step(newcall.NEWCALL, "alleys", newcall.alleys_typed),
         Step(roster.NOTE, "text", roster.note_typed),
+        Step(editing.EDIT, "value", editing.value_typed),
         Step(closing.CLOSE, "hours", closing.hours_typed, numbers=True),
         Step(closing.CLOSE, "measure", closing.measure_typed, numbers=True),
     ),

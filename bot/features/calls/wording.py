@@ -212,6 +212,13 @@ class CallWording(Words):
         header = _("📣 From the organiser of {title}:").format(title=call.title)
         return Reply(header + "\n" + text).worded()
 
+    def changed(self, call: VolunteerCall, to: Recipient) -> Worded:
+        _, language = self.of(to)
+        text = _("✏️ The organiser changed {title}; this is how it is now:").format(
+            title=call.title
+        )
+        return Reply(text + "\n\n" + call_card(_, call, language)).worded()
+
     def cancelled(self, call: VolunteerCall, to: Recipient) -> Worded:
         _, language = self.of(to)
         text = _("❌ {title} ({when}) is cancelled: it will not take place.").format(
