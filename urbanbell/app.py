@@ -44,13 +44,19 @@ from bot.web.calendar import calendar_route
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retention import Retention
 from core.triage import Triage
 from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from scheduler.jobs import build_scheduler
 from scheduler.pacing import Pace, Pacer
 from scheduler.planner import Planner
 from storage import migrate
-from storage.database import create_engine, session_factory, write_lock_for
+from storage.database import (
+    create_engine,
+    read_only_engine,
+    session_factory,
+    write_lock_for,
+)
 from storage.uow import SqlUnitOfWork
 from urbanbell.settings import Settings
 from urbanbell.startup import Retry, ServiceError, Unreachable, keep_trying
@@ -68,6 +74,7 @@ class App:
     clock: Clock
     catalogues: Catalogues
     conversation: Conversation
+    reads: UnitOfWorkFactory  # a read-only path that never waits for a writer
     inbox: Inbox = field(init=False)
     _dispatcher: Dispatcher | None = field(default=None, init=False)
 
@@ -127,6 +134,7 @@ class App:
             self.clock,
             self.conversation.triage,
             AnnouncementWording(self.catalogues, self.settings.default_locale),
+            Retention(outbox=timedelta(days=self.settings.keep_outbox_days)),
         )
         for channel in channels:
             for job in channel.jobs():
@@ -196,6 +204,7 @@ class ChannelEntry:
     api_setting: str = ""  # where its Bot API is, for an administrator who cannot reach it
     webhook_setting: str = ""
     webhook_url: Callable[[Settings], str | None] = lambda settings: None
+    buttons: bool = False  # options shown as buttons to press; else numbered, to type
 
 
 REGISTRY = (
@@ -210,6 +219,7 @@ REGISTRY = (
         api_setting="URBANBELL_TELEGRAM_API_URL",
         webhook_setting="URBANBELL_TELEGRAM_WEBHOOK_URL",
         webhook_url=lambda s: s.telegram_webhook_url,
+        buttons=True,
     ),
     ChannelEntry(
         ZALO,
@@ -243,6 +253,7 @@ def build_conversation(
             settings.working_time(holidays),
             ReportWording(catalogues, settings.default_locale),
         ),
+        button_channels=frozenset(entry.name for entry in REGISTRY if entry.buttons),
     )
 
 
@@ -251,6 +262,7 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
     """Connect to the database, bring its schema up to date, and wire the bot."""
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
+    reads_engine = read_only_engine(engine)
     try:
         await keep_trying(
             lambda: _reach(engine),
@@ -259,13 +271,17 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
         )
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
+        read_sessions = session_factory(reads_engine)
         write_lock = write_lock_for(engine)
         catalogues = Catalogues()
         conversation = build_conversation(
             settings, lambda: SqlUnitOfWork(sessions, clock, write_lock), catalogues, clock
         )
-        yield App(settings, engine, clock, catalogues, conversation)
+        reads = functools.partial(SqlUnitOfWork, read_sessions, clock)
+        yield App(settings, engine, clock, catalogues, conversation, reads)
     finally:
+        if reads_engine is not engine:
+            await reads_engine.dispose()
         await engine.dispose()
 
 
@@ -341,7 +357,15 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             scheduler.start()
             work = [dispatcher.run()]
             holidays = app.conversation.holidays
-            routes = [calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues)]
+            routes = [
+                calendar_route(
+                    app.reads,
+                    holidays,
+                    app.clock,
+                    catalogues=app.catalogues,
+                    per_minute=settings.calendar_per_minute,
+                )
+            ]
             hooked = [c for c in channels if c.webhook is not None]
             work += [c.poll() for c in channels if c.webhook is None]
             for channel in hooked:

@@ -20,8 +20,9 @@ def render(reply: Reply, saved: Mapping[str, str] | None = None) -> str:
     """The reply as the terminal shows it; `saved` tells where each attached file was saved,
     or why it was not."""
     lines = [reply.text]
-    if reply.photo is not None:
-        lines.append(f"  [photo: {reply.photo}]")
+    for photo in (*reply.album, reply.photo):
+        if photo is not None:
+            lines.append(f"  [photo: {photo}]")
     if reply.location is not None:
         lines.append(f"  [location: {reply.location[0]:.5f}, {reply.location[1]:.5f}]")
     for attached in (reply.picture, reply.document):
