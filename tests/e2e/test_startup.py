@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import LAN, urbanbell
+from tests.e2e.conftest import LAN, free_port, urbanbell
 from tests.e2e.outage import postgres_behind_a_proxy, start
 from tests.fakes.telegram import FakeTelegram
 
@@ -21,7 +21,8 @@ QUICKLY = {"URBANBELL_STARTUP_TRIES": "3", "URBANBELL_STARTUP_WAIT_SECONDS": "0.
 
 def environment(database_url: str, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("URBANBELL_")}
-    env.update(URBANBELL_DATABASE_URL=database_url, **settings)
+    env.update(URBANBELL_DATABASE_URL=database_url, URBANBELL_HTTP_PORT=str(free_port()))
+    env.update(settings)
     return env
 
 
