@@ -80,6 +80,16 @@ class SignupsClosed(DomainError):
     """The call takes no more sign-ups: its deadline or start has passed, or it is closed."""
 
 
+class AlreadySignedUp(DomainError):
+    """The person already has a place on the call, or on its waiting list: no invitation."""
+
+    def __init__(self, who: str | None, title: str, waitlisted: bool) -> None:
+        super().__init__(who, title, waitlisted)
+        self.who = who
+        self.title = title
+        self.waitlisted = waitlisted
+
+
 class NotSignedUp(DomainError):
     """The resident has no place, nor a place on the waitlist, to give up."""
 
@@ -90,6 +100,10 @@ class InvalidCall(DomainError):
     def __init__(self, field: str) -> None:
         super().__init__(field)
         self.field = field
+
+
+class CallNotOpen(DomainError):
+    """The call has started, is closed or is cancelled: it can no longer be cancelled."""
 
 
 class CallNotOver(DomainError):

@@ -244,6 +244,14 @@ class VolunteerRepository(Protocol):
         """The call's sign-ups (with these statuses, if given), in the order they were made."""
         ...
 
+    async def update_call(self, call: VolunteerCall) -> None:
+        """Write the call's title, place, location, places and times as given."""
+        ...
+
+    async def cancel(self, call_id: int) -> None:
+        """Mark the call cancelled; its sign-ups stay as they were."""
+        ...
+
     async def close(
         self, call_id: int, results: Mapping[Measure, float], attendance: Attendance
     ) -> None:

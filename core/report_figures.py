@@ -61,7 +61,8 @@ class Period:
 def period_of(text: str, now: datetime, zone: ZoneInfo) -> Period:
     """The period an officer names; nothing means this month, in the ward's time zone."""
     asked = text.strip().lower()
-    today = now.astimezone(zone).date()
+    now = now.astimezone(zone)  # so that the days' ends carry the ward's dates
+    today = now.date()
     if not asked:
         return _month(today.year, today.month, zone)
     if asked in WEEK_WORDS:

@@ -39,6 +39,7 @@ Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,48}$")]
 TelegramId = Annotated[int, Field(gt=0, lt=2**52)]
 ZaloId = Annotated[str, Field(min_length=1, max_length=64)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+ConsoleId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
@@ -187,11 +188,13 @@ class OfficerEntry(_Strict):
     name: Name
     telegram_id: TelegramId | None = None
     zalo_id: ZaloId | None = None
+    # Who they are in `urbanbell console --user ID`, to work from the terminal.
+    console_id: ConsoleId | None = None
 
     @model_validator(mode="after")
     def _reachable(self) -> OfficerEntry:
-        if self.telegram_id is None and self.zalo_id is None:
-            raise ValueError("an officer needs a telegram_id or a zalo_id")
+        if self.telegram_id is None and self.zalo_id is None and self.console_id is None:
+            raise ValueError("an officer needs a telegram_id, a zalo_id or a console_id")
         return self
 
     def identities(self) -> list[tuple[str, str]]:
@@ -200,6 +203,8 @@ class OfficerEntry(_Strict):
             found.append(("telegram", str(self.telegram_id)))
         if self.zalo_id is not None:
             found.append(("zalo", self.zalo_id))
+        if self.console_id is not None:
+            found.append(("console", self.console_id))
         return found
 
 
@@ -326,12 +331,16 @@ async def apply_seed(
     for officer in seed.officers:
         home = await uow.wards.by_code(officer.ward)
         assert home is not None  # the file's own wards were written above
+        # One person, however many platforms they are known on.
+        created, changed = True, False
         for channel, external_id in officer.identities():
             known = await uow.officers.of_person(channel, external_id)
-            _, changed = await uow.officers.upsert(
+            _, changed_here = await uow.officers.upsert(
                 home, channel, external_id, officer.role, officer.name
             )
-            summary.count("officers", not any(o.ward.id == home.id for o in known), changed)
+            created = created and not any(o.ward.id == home.id for o in known)
+            changed = changed or changed_here
+        summary.count("officers", created, changed)
     if not keep_officers:
         summary.revoked = await _revoke_unlisted(uow, seed)
     if notice is not None:

@@ -242,7 +242,7 @@ class VolunteerCallRow(Base):
     slots: Mapped[int] = mapped_column(Integer)
     signup_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     bring: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16))  # open, closed
+    state: Mapped[str] = mapped_column(String(16))  # open, closed, cancelled
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # measure → amount
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -20,9 +20,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.channels.channel import Channel, ChannelError
+from bot.channels.channel import Channel, ChannelError, ChannelUnreachable
 from bot.channels.console.channel import ConsoleChannel
 from bot.channels.console.messenger import CHANNEL as CONSOLE
 from bot.channels.inbox import Inbox
@@ -61,14 +62,11 @@ from urbanbell.listening import ListenError, listener_on, serve_web
 from urbanbell.metrics import Metrics
 from urbanbell.readiness import Reachability
 from urbanbell.settings import Settings
+from urbanbell.startup import Retry, ServiceError, Unreachable, keep_trying
 
 log = logging.getLogger(__name__)
 
 UNPACED_RATE = 1000.0  # the planner's rate for a channel without a limit: a terminal
-
-
-class ServiceError(Exception):
-    """The bot cannot start; the message says what to change."""
 
 
 @dataclass
@@ -99,7 +97,7 @@ class App:
 
     def channels(self) -> list[Channel]:
         """The channels the settings turn on, in the registry's order."""
-        return [entry.build(self) for entry in REGISTRY if entry.wanted(self.settings)]
+        return [entry.build(self) for entry in _entries(self.settings)]
 
     def channel(self, name: str) -> Channel:
         return next(entry.build(self) for entry in REGISTRY if entry.name == name)
@@ -165,6 +163,11 @@ class App:
         return scheduler
 
 
+def _entries(settings: Settings) -> list[ChannelEntry]:
+    """The registry's entries the settings turn on."""
+    return [entry for entry in REGISTRY if entry.wanted(settings)]
+
+
 def _rate(pace: Pace) -> float:
     return pace.per_second or UNPACED_RATE
 
@@ -211,6 +214,7 @@ class ChannelEntry:
     build: Callable[[App], Channel]
     pace: Callable[[Settings], Pace]
     turned_on_by: str = ""  # what to set, for an administrator who set no channel
+    api_setting: str = ""  # where its Bot API is, for an administrator who cannot reach it
     webhook_setting: str = ""
     webhook_url: Callable[[Settings], str | None] = lambda settings: None
     buttons: bool = False  # options shown as buttons to press; else numbered, to type
@@ -225,6 +229,7 @@ REGISTRY = (
             s.telegram_rate, s.telegram_per_chat_per_second, s.telegram_per_group_per_minute
         ),
         turned_on_by="URBANBELL_TELEGRAM_TOKEN to the token BotFather gave you",
+        api_setting="URBANBELL_TELEGRAM_API_URL",
         webhook_setting="URBANBELL_TELEGRAM_WEBHOOK_URL",
         webhook_url=lambda s: s.telegram_webhook_url,
         buttons=True,
@@ -235,6 +240,7 @@ REGISTRY = (
         _zalo,
         lambda s: Pace(s.zalo_per_second, s.zalo_per_chat_per_second),
         turned_on_by="URBANBELL_ZALO_TOKEN to your Zalo bot's token",
+        api_setting="URBANBELL_ZALO_API_URL",
         webhook_setting="URBANBELL_ZALO_WEBHOOK_URL",
         webhook_url=lambda s: s.zalo_webhook_url,
     ),
@@ -274,6 +280,11 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
     try:
         # `urbanbell restore` waits for no process to be using the database.
         stack.enter_context(in_use(settings.database_url))
+        await keep_trying(
+            lambda: _reach(engine),
+            _retry(settings),
+            "check URBANBELL_DATABASE_URL and that the database server runs",
+        )
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         read_sessions = session_factory(reads_engine)
@@ -289,6 +300,33 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
             await reads_engine.dispose()
         await engine.dispose()
         stack.close()
+
+
+def _retry(settings: Settings) -> Retry:
+    return Retry(settings.startup_tries, settings.startup_wait_seconds)
+
+
+async def _reach(engine: AsyncEngine) -> None:
+    """Connect once, or raise `Unreachable` saying why in one line."""
+    try:
+        async with engine.connect():
+            pass
+    except (OSError, DBAPIError) as error:
+        if isinstance(error, DBAPIError):
+            reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
+        else:
+            reason = error.strerror or str(error)
+        where = engine.url.render_as_string(hide_password=True)
+        raise Unreachable(
+            f"cannot reach the database at {where} ({reason or type(error).__name__})"
+        ) from None
+
+
+async def _enter(stack: contextlib.AsyncExitStack, channel: Channel) -> None:
+    try:
+        await stack.enter_async_context(channel)
+    except ChannelUnreachable as error:
+        raise Unreachable(str(error)) from None
 
 
 def check_channels(settings: Settings) -> None:
@@ -339,8 +377,12 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         raise ServiceError(str(error)) from None
     try:
         async with contextlib.AsyncExitStack() as stack:
-            for channel in channels:
-                await stack.enter_async_context(channel)
+            for channel, entry in zip(channels, _entries(settings), strict=True):
+                await keep_trying(
+                    functools.partial(_enter, stack, channel),
+                    _retry(settings),
+                    f"check the network and {entry.api_setting}",
+                )
                 app.reachability.reached(channel.name)  # entering asked the platform
             scheduler.start()
             work = [dispatcher.run()]

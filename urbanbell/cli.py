@@ -9,7 +9,9 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
-from bot.channels.console.messenger import CHANNEL
+from bot.channels.channel import Channel
+from bot.channels.console.channel import ConsoleChannel
+from bot.channels.console.messenger import CHANNEL, FILES
 from bot.channels.console.terminal import chat
 from bot.chat.events import Sender
 from bot.features.bell.wording import NoticeWording
@@ -18,9 +20,10 @@ from core.errors import WardNotFound
 from core.seeding import SeedError, SeedSummary, apply_seed, read_seed
 from locales import LANGUAGES
 from storage.backup import BackupError, backup, restore
-from urbanbell.app import App, ServiceError, check_channels, open_app, serve
+from urbanbell.app import App, check_channels, open_app, serve
 from urbanbell.logs import configure_logging
 from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
+from urbanbell.startup import ServiceError
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
 LEAVING_WAIT = 10.0  # seconds the terminal waits, on leaving, for the replies on their way
@@ -42,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(level, settings.secrets(), form=settings.log_format)
     try:
         code: int = asyncio.run(args.command(settings, args))
+    except ServiceError as error:  # a setting to change, or a service not reached
+        print(f"urbanbell: {error}", file=sys.stderr)
+        return error.status
     except KeyboardInterrupt:
         return 130
     return code
@@ -91,8 +97,15 @@ def _parser() -> argparse.ArgumentParser:
         ("demo", _demo, "load the demo wards if the database is empty, then chat"),
     ):
         sub = commands.add_parser(name, help=about)
-        sub.add_argument("--user", default="1", help="your id; a seeded officer's Telegram id")
+        sub.add_argument("--user", default="1", help="your id; a seeded officer's console_id")
         sub.add_argument("--lang", choices=LANGUAGES, help="your platform's language")
+        sub.add_argument(
+            "--files",
+            type=Path,
+            default=FILES,
+            metavar="DIR",
+            help=f"where the files the bot sends are saved (default: ./{FILES}/)",
+        )
         sub.set_defaults(command=command)
 
     for name, command, about in (
@@ -112,13 +125,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        check_channels(settings)
-        async with open_app(settings) as app:
-            await serve(app)
-    except ServiceError as error:
-        print(f"urbanbell: {error}", file=sys.stderr)
-        return 2
+    check_channels(settings)
+    async with open_app(settings) as app:
+        await serve(app)
     return 0
 
 
@@ -247,7 +256,7 @@ async def _restore(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _chat(app: App, args: argparse.Namespace) -> None:
     sender = Sender(CHANNEL, str(args.user), None, args.lang)
-    console = [app.channel(CHANNEL)]
+    console: list[Channel] = [ConsoleChannel(files=args.files)]
     dispatcher = app.dispatcher(console, only_chat=sender.id)
     language = app.catalogues.pick(None, args.lang, app.settings.default_locale)
     _ = app.catalogues.get(language).gettext
@@ -271,6 +280,11 @@ async def _chat(app: App, args: argparse.Namespace) -> None:
             await asyncio.wait_for(ringing, LEAVING_WAIT)
         except TimeoutError:
             log.warning("left with messages still on their way; they go out next time")
+        # The scheduler's shutdown cancels the jobs it runs: let them finish first.
+        scheduler.pause()
+        running = asyncio.all_tasks() - {asyncio.current_task()}
+        if running:
+            await asyncio.wait(running, timeout=LEAVING_WAIT)
         scheduler.shutdown(wait=False)
 
 

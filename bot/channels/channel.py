@@ -17,6 +17,10 @@ class ChannelError(Exception):
     """The channel cannot start; the message says which setting to change."""
 
 
+class ChannelUnreachable(ChannelError):
+    """The platform did not answer at start-up; it may be worth trying again."""
+
+
 @dataclass(frozen=True)
 class PeriodicJob:
     """Work a channel wants done every so often while it runs, first at start-up."""

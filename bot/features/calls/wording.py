@@ -212,6 +212,20 @@ class CallWording(Words):
         header = _("📣 From the organiser of {title}:").format(title=call.title)
         return Reply(header + "\n" + text).worded()
 
+    def changed(self, call: VolunteerCall, to: Recipient) -> Worded:
+        _, language = self.of(to)
+        text = _("✏️ The organiser changed {title}; this is how it is now:").format(
+            title=call.title
+        )
+        return Reply(text + "\n\n" + call_card(_, call, language)).worded()
+
+    def cancelled(self, call: VolunteerCall, to: Recipient) -> Worded:
+        _, language = self.of(to)
+        text = _("❌ {title} ({when}) is cancelled: it will not take place.").format(
+            title=call.title, when=when(call, language)
+        )
+        return Reply(text).worded()
+
     def thanks(self, call: VolunteerCall, to: Recipient) -> Worded:
         _, _language = self.of(to)
         text = _("🙏 Thank you for coming to {title}!").format(title=call.title)
