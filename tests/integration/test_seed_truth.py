@@ -42,13 +42,16 @@ async def test_officers_the_file_leaves_out_lose_their_roles_and_the_command_say
 
     assert (code, err) == (0, "")
     assert out.splitlines()[1:] == [
-        "Anh Tuấn (telegram 9002) is no longer admin of ninh-kieu",
-        "Anh Khoa (telegram 9201) is no longer officer of soc-trang",
-        "Chị Hoa (telegram 9101) is no longer organiser of thuan-hung",
+        "Anh Tuấn (telegram 9002, console 9002) is no longer admin of ninh-kieu",
+        "Anh Khoa (telegram 9201, console 9201) is no longer officer of soc-trang",
+        "Chị Hoa (telegram 9101, console 9101) is no longer organiser of thuan-hung",
     ]
     async with uow_factory() as uow:
         assert await uow.officers.of_person("telegram", "9002") == []
-        assert await uow.officers.of_ward(await _ward(uow, "ninh-kieu")) == [("telegram", "9001")]
+        assert await uow.officers.of_ward(await _ward(uow, "ninh-kieu")) == [
+            ("telegram", "9001"),
+            ("console", "9001"),
+        ]
         [lan] = await uow.officers.of_person("telegram", "9001")
         assert lan.role is Role.OFFICER
 
@@ -210,8 +213,11 @@ async def test_apply_seed_reports_the_roles_it_takes_away(uow_factory: UnitOfWor
     async with uow_factory() as uow:
         summary = await apply_seed(uow, parse_seed(_only_chi_lan(_demo())), ZONE)
         await uow.commit()
-    assert [(g.officer.name, g.officer.role) for g in summary.revoked] == [
-        ("Anh Tuấn", Role.ADMIN),
-        ("Anh Khoa", Role.OFFICER),
-        ("Chị Hoa", Role.ORGANISER),
+    assert [(g.officer.name, g.officer.role, g.channel) for g in summary.revoked] == [
+        ("Anh Tuấn", Role.ADMIN, "telegram"),
+        ("Anh Tuấn", Role.ADMIN, "console"),
+        ("Anh Khoa", Role.OFFICER, "telegram"),
+        ("Anh Khoa", Role.OFFICER, "console"),
+        ("Chị Hoa", Role.ORGANISER, "telegram"),
+        ("Chị Hoa", Role.ORGANISER, "console"),
     ]

@@ -37,15 +37,16 @@ def seed_summary(summary: SeedSummary, translations: gettext.NullTranslations) -
 
 
 def revoked_lines(summary: SeedSummary, translations: gettext.NullTranslations) -> list[str]:
-    """One line per role the file took away: who, under which id, what, where."""
+    """One line per person and role the file took away: who, under which ids, what, where."""
     _ = translations.gettext
+    people: dict[tuple[str, str, str], list[str]] = {}
+    for gone in summary.revoked:
+        officer = gone.officer
+        who = (officer.name, officer.role, officer.ward.code)
+        people.setdefault(who, []).append(f"{gone.channel} {gone.external_id}")
     return [
-        _("{name} ({channel} {id}) is no longer {role} of {ward}").format(
-            name=gone.officer.name,
-            channel=gone.channel,
-            id=gone.external_id,
-            role=_(ROLE_NAMES[gone.officer.role]),
-            ward=gone.officer.ward.code,
+        _("{name} ({ids}) is no longer {role} of {ward}").format(
+            name=name, ids=", ".join(ids), role=_(ROLE_NAMES[role]), ward=ward
         )
-        for gone in summary.revoked
+        for (name, role, ward), ids in people.items()
     ]
