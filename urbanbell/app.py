@@ -49,6 +49,7 @@ from scheduler.pacing import Pace, Pacer
 from scheduler.planner import Planner
 from storage import migrate
 from storage.database import create_engine, session_factory, write_lock_for
+from storage.roles import Roles
 from storage.uow import SqlUnitOfWork
 from urbanbell.settings import Settings
 
@@ -290,17 +291,36 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     check_channels(settings)
     channels = app.channels()
     dispatcher = app.dispatcher(channels)
-    scheduler = app.scheduler(channels)
+    roles = Roles(app.engine)
+
+    async def run_jobs() -> None:
+        scheduler = app.scheduler(channels)
+        scheduler.start()
+        try:
+            await asyncio.Event().wait()  # until the role is lost or the bot stops
+        finally:
+            scheduler.shutdown(wait=False)
+
+    # What only one instance may do at a time, each a role (see storage/roles.py): sending,
+    # at the bot's one pace; the periodic jobs; long polling each platform. Serving webhooks
+    # and web pages, every instance does.
+    settle = max(route.pacer.memory for route in dispatcher.routes.values())
+    work = [
+        roles.play("the dispatcher", dispatcher.run, settle),
+        roles.play("the periodic jobs", run_jobs),
+    ]
     try:
         async with contextlib.AsyncExitStack() as stack:
             for channel in channels:
                 await stack.enter_async_context(channel)
-            scheduler.start()
-            work = [dispatcher.run()]
             holidays = app.conversation.holidays
             routes = [calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues)]
             hooked = [c for c in channels if c.webhook is not None]
-            work += [c.poll() for c in channels if c.webhook is None]
+            work += [
+                roles.play(f"the poller of {c.name}", c.poll)
+                for c in channels
+                if c.webhook is None
+            ]
             for channel in hooked:
                 assert channel.webhook is not None
                 routes += channel.routes(_webhook_path(channel.webhook[0], f"/{channel.name}"))
@@ -319,9 +339,6 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             await _until_stopped(work, stop)
     except ChannelError as error:
         raise ServiceError(str(error)) from None
-    finally:
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
 
 
 def _webhook_path(url: str, default: str) -> str:
