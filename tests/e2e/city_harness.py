@@ -29,6 +29,7 @@ SECRET = "city-webhook-secret"
 OFFICER = 9001  # who announces, on Telegram
 FIRST_RESIDENT = 700_000_000
 DISPATCHER = "plays the dispatcher"
+POLLER = "plays the poller of telegram"
 
 
 def free_port() -> int:
@@ -80,7 +81,7 @@ class Instance:
 
 async def start(env: dict[str, str]) -> Instance:
     process = await urbanbell(env, "run")
-    instance = Instance(process, env["URBANBELL_TELEGRAM_WEBHOOK_URL"])
+    instance = Instance(process, env.get("URBANBELL_TELEGRAM_WEBHOOK_URL", ""))
 
     async def read() -> None:
         assert process.stderr is not None
@@ -91,8 +92,8 @@ async def start(env: dict[str, str]) -> Instance:
     return instance
 
 
-async def wait_listening(instance: Instance, timeout: float = 120) -> None:  # noqa: ASYNC109
-    """Until the instance's web server takes requests (it says so once it runs)."""
+async def wait_running(instance: Instance, timeout: float = 120) -> None:  # noqa: ASYNC109
+    """Until the instance runs (with a webhook, its web server then takes requests)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not instance.said("Urban Bell is running"):

@@ -24,13 +24,14 @@ from storage.uow import SqlUnitOfWork
 from tests.conftest import POSTGRES_URL_VARIABLE, _fresh_postgres_database
 from tests.e2e.city_harness import (
     DISPATCHER,
+    POLLER,
     Instance,
     city_env,
     outbox_rows,
     queue_evening,
     start,
     to_residents,
-    wait_listening,
+    wait_running,
 )
 from tests.fakes.telegram import FakeTelegram
 from tests.integration.conftest import Person, converse
@@ -67,7 +68,7 @@ async def start_city(bot_env: dict[str, str], url: str) -> list[Instance]:
     instances = await asyncio.gather(
         *(start(city_env(bot_env, url, LEASE)) for _ in range(INSTANCES))
     )
-    await asyncio.gather(*(wait_listening(i) for i in instances))
+    await asyncio.gather(*(wait_running(i) for i in instances))
     return list(instances)
 
 
@@ -181,3 +182,30 @@ async def test_three_instances_started_together_follow_up_reports_once(
             for instance in instances:
                 await instance.stop()
         assert await _follow_ups(city) == (1, 1)
+
+
+def poller_env(bot_env: dict[str, str], url: str) -> dict[str, str]:
+    return {**bot_env, "URBANBELL_DATABASE_URL": url, "URBANBELL_OUTBOX_LEASE_SECONDS": str(LEASE)}
+
+
+async def test_one_instance_long_polls_and_another_takes_over_within_seconds(
+    fake: FakeTelegram, bot_env: dict[str, str], city: AsyncEngine, city_url: str
+) -> None:
+    instances = await asyncio.gather(*(start(poller_env(bot_env, city_url)) for _ in range(3)))
+    try:
+        await asyncio.gather(*(wait_running(i) for i in instances))
+        fake.send_text(1001, "/start")
+        await fake.wait_for_messages(1001, 1, timeout=60)
+        poller = next(i for i in instances if i.said(POLLER))
+        await poller.stop(signal.SIGKILL)
+        killed_at = time.monotonic()
+        fake.send_text(1002, "/start")
+        answered = await fake.wait_for_messages(1002, 1, timeout=60)
+        taken_over_in = answered[0].at - killed_at
+    finally:
+        logs = [await instance.stop() for instance in instances]
+    conflicts = [call for call in fake.calls_of("getUpdates") if call.status == 409]
+    assert conflicts == []  # never two polls at once
+    assert sum(POLLER in log for log in logs) == 2  # the dead one, and its successor
+    assert taken_over_in < 10, taken_over_in
+    assert len(fake.messages_to(1001)) == len(fake.messages_to(1002)) == 1
