@@ -55,14 +55,14 @@ class Roles:
             try:
                 async with self.engine.connect() as connection:
                     await connection.execution_options(isolation_level="AUTOCOMMIT")
-                    try:
-                        if await _take(connection, name):
+                    if await _take(connection, name):
+                        try:
                             log.info("this instance now plays %s", name)
                             await self._hold(connection, name, work, settle)
                             return
-                    finally:
-                        # Closed rather than pooled: the lock must not outlive the role.
-                        await connection.invalidate()
+                        finally:
+                            # Closed rather than pooled: the lock must not outlive the role.
+                            await connection.invalidate()
             except (SQLAlchemyError, OSError, RoleLost) as error:
                 log.warning("%s: lost the database (%s); trying again", name, type(error).__name__)
             await asyncio.sleep(self.retry)
