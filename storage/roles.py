@@ -3,9 +3,9 @@
 A role is a session-level advisory lock held on a connection of its own, for as long as the
 instance plays it. PostgreSQL lets go of the lock the moment that connection ends, however it
 ends (a stop, `kill -9`, a lost network), and another instance, trying every few seconds, takes
-it: no lease to wait out, no clock to trust. An instance that loses the connection stops the
-role's work within one check and waits its turn again. On SQLite, one process works on one file:
-every role is played at once.
+it: no lease to wait out, no clock to trust. An instance that loses its connection tries to take
+the role again, working on meanwhile, and stops the work once it finds another instance holding
+it. On SQLite, one process works on one file: every role is played at once.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ROLE_LOCKS = 0x0B_E1  # the first key of the roles' two-key advisory locks, in e
 
 
 class RoleLost(Exception):
-    """The connection holding the role ended: another instance may have it by now."""
+    """The connection holding the role ended."""
 
 
 class Roles:
@@ -46,55 +46,82 @@ class Roles:
         self, name: str, work: Callable[[], Awaitable[None]], settle: float = 0.0
     ) -> None:
         """Run `work` while holding the role `name`, waiting for it as long as another instance
-        has it, and again whenever it is lost; a new holder first waits `settle` seconds (what
-        the last holder did in them still counts against the platform's limits)."""
+        has it; a new holder first waits `settle` seconds (what the last holder did in them
+        still counts against the platform's limits).
+
+        When the database cannot be reached, the work goes on (a poller keeps the update in
+        hand until it can be stored): nobody else can take the role from a database that is
+        away for all. It stops only once another instance is found holding the role.
+        """
         if not self.shared:
             await work()
             return
-        while True:
-            try:
-                async with self.engine.connect() as connection:
-                    await connection.execution_options(isolation_level="AUTOCOMMIT")
-                    if await _take(connection, name):
-                        try:
-                            log.info("this instance now plays %s", name)
-                            await self._hold(connection, name, work, settle)
-                            return
-                        finally:
-                            # Closed rather than pooled: the lock must not outlive the role.
-                            await connection.invalidate()
-            except (SQLAlchemyError, OSError, RoleLost) as error:
-                log.warning("%s: lost the database (%s); trying again", name, type(error).__name__)
-            await asyncio.sleep(self.retry)
-
-    async def _hold(
-        self,
-        connection: AsyncConnection,
-        name: str,
-        work: Callable[[], Awaitable[None]],
-        settle: float,
-    ) -> None:
-        async def settled() -> None:
-            await asyncio.sleep(settle)
-            await work()
-
-        task = asyncio.ensure_future(settled())
+        task: asyncio.Future[None] | None = None
         try:
             while True:
-                done, _ = await asyncio.wait({task}, timeout=self.check)
-                if done:
-                    return task.result()
                 try:
-                    await connection.scalar(select(1))
-                except (SQLAlchemyError, OSError) as error:
-                    log.warning("%s: stopped, as its database connection ended", name)
-                    raise RoleLost(name) from error
+                    async with self.engine.connect() as connection:
+                        await connection.execution_options(isolation_level="AUTOCOMMIT")
+                        if await _take(connection, name):
+                            if task is None:
+                                log.info("this instance now plays %s", name)
+                                task = asyncio.ensure_future(_after(settle, work))
+                            try:
+                                await self._hold(connection, task)
+                            finally:
+                                if not connection.invalidated:
+                                    await _let_go(connection, name)
+                            return task.result()
+                        if task is not None:
+                            log.warning("%s: another instance took it over; stopped here", name)
+                            await _stopped(task)
+                            task = None
+                except (SQLAlchemyError, OSError, RoleLost) as error:
+                    if task is not None and task.done():
+                        return task.result()
+                    log.warning(
+                        "%s: the database cannot be reached (%s)", name, type(error).__name__
+                    )
+                if task is None:
+                    await asyncio.sleep(self.retry)
+                elif (await asyncio.wait({task}, timeout=self.retry))[0]:
+                    return task.result()
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            if task is not None:
+                await _stopped(task)
+
+    async def _hold(self, connection: AsyncConnection, task: asyncio.Future[None]) -> None:
+        """Until the work ends; raise `RoleLost` when the connection does, dropping it."""
+        while not (await asyncio.wait({task}, timeout=self.check))[0]:
+            try:
+                await connection.scalar(select(1))
+            except (SQLAlchemyError, OSError) as error:
+                with contextlib.suppress(SQLAlchemyError, OSError):
+                    await connection.invalidate()
+                raise RoleLost() from error
+
+
+async def _after(settle: float, work: Callable[[], Awaitable[None]]) -> None:
+    await asyncio.sleep(settle)
+    await work()
+
+
+async def _stopped(task: asyncio.Future[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def _key(name: str) -> int:
+    return zlib.crc32(name.encode()) - 2**31  # a signed 32-bit key, the same in every instance
 
 
 async def _take(connection: AsyncConnection, name: str) -> bool:
-    key = zlib.crc32(name.encode()) - 2**31  # a signed 32-bit key, the same in every instance
-    return bool(await connection.scalar(select(func.pg_try_advisory_lock(ROLE_LOCKS, key))))
+    return bool(await connection.scalar(select(func.pg_try_advisory_lock(ROLE_LOCKS, _key(name)))))
+
+
+async def _let_go(connection: AsyncConnection, name: str) -> None:
+    """The work ended or was stopped: the connection goes back to the pool without the lock
+    (one that fails here is closed by the pool, which ends the lock as well)."""
+    with contextlib.suppress(SQLAlchemyError, OSError):
+        await connection.scalar(select(func.pg_advisory_unlock(ROLE_LOCKS, _key(name))))
