@@ -1,7 +1,8 @@
 """Officers announce to the followers of alleys; the officer is told how the sending goes.
 
 Each resident's copy is an outbox message keyed `announce:<id>:<resident>`: queued once, sent
-once by the dispatcher (which takes back what a crashed sender held), and counted by key.
+once by the dispatcher (which takes back what a crashed sender held), and counted by the
+announcement it belongs to.
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ async def announce(
                     notices.announcement(announcement.ward, text, r),
                     resident_id=r.resident_id,
                     key=f"{prefix}{r.resident_id}",
+                    announcement_id=announcement.id,
                 )
                 for r in audience[start : start + WRITE_AT_ONCE]
             ]
@@ -130,7 +132,7 @@ async def follow_up(uow: UnitOfWork, now: datetime, notices: AnnouncementNotices
     and now and then the progress of a long one. Say how many were finished."""
     finished = 0
     for announcement in await uow.announcements.unfinished():
-        outcome = await uow.announcements.outcomes(key_prefix(announcement.id))
+        outcome = await uow.announcements.outcomes(announcement.id)
         if outcome.done:
             await _tell(uow, announcement, "done", notices.summary(announcement, outcome))
             await uow.announcements.mark(announcement.id, finished_at=now)

@@ -100,3 +100,9 @@ class TextTooLong(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
         self.limit = limit
+
+
+class TooManyPhotos(DomainError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit

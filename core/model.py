@@ -95,6 +95,7 @@ class NewMessage:
     # What a number typed in answer to this message presses, kept apart from the payload so
     # that the outbox reads them without knowing how a reply is written down.
     options: tuple[Option, ...] = ()
+    announcement_id: int | None = None  # a resident's copy of an announcement, counted by it
 
     @classmethod
     def worded(
@@ -109,6 +110,7 @@ class NewMessage:
         not_before: datetime | None = None,
         deadline: datetime | None = None,
         expires_at: datetime | None = None,
+        announcement_id: int | None = None,
     ) -> NewMessage:
         """The message the bot worded, offering the options its words show."""
         return cls(
@@ -122,6 +124,7 @@ class NewMessage:
             deadline=deadline,
             expires_at=expires_at,
             options=words.options,
+            announcement_id=announcement_id,
         )
 
 

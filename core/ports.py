@@ -282,8 +282,8 @@ class AnnouncementRepository(Protocol):
         ...
 
     async def unfinished(self) -> list[Announcement]: ...
-    async def outcomes(self, key_prefix: str) -> Delivered:
-        """How the outbox messages whose key starts so have ended, so far."""
+    async def outcomes(self, announcement_id: int) -> Delivered:
+        """How the residents' copies of the announcement have ended, so far."""
         ...
 
     async def mark(
@@ -318,6 +318,10 @@ class FiguresRepository(Protocol):
 class DialogueRepository(Protocol):
     async def recall(self, resident_id: int) -> Memory: ...
     async def remember(self, resident_id: int, memory: Memory) -> None: ...
+    async def forget_unseen(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` dialogue states of residents last seen before then; say how
+        many."""
+        ...
 
 
 class InboxRepository(Protocol):
@@ -353,8 +357,10 @@ class OutboxRepository(Protocol):
         ...
 
     async def last_choices(self, channel: str, chat_id: str) -> tuple[tuple[str, str], ...]:
-        """The options, (label, data) each, of the latest message to the chat that was or
-        will be delivered, whatever sent it, so that a number typed next answers it."""
+        """The options, (label, data) each, that stand in the chat: those of the latest
+        message delivered (or on its way now) to it that asked something, unless a reply
+        delivered since answered nothing. Queued messages do not count: a number typed answers
+        what the person saw."""
         ...
 
     async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
@@ -363,6 +369,11 @@ class OutboxRepository(Protocol):
 
     async def withdraw(self, key_prefix: str) -> int:
         """Take back unsent messages whose key starts so (a changed subscription's bells)."""
+        ...
+
+    async def purge_ended(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` messages that ended (sent, failed, skipped, uncertain) and were
+        due before then, but none an unfinished announcement still counts; say how many."""
         ...
 
     async def lock_planning(self) -> bool:

@@ -7,10 +7,11 @@ from datetime import UTC, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from core import announcements, triage
+from core import announcements, retention, triage
 from core.announcements import AnnouncementNotices
 from core.clock import Clock
 from core.ports import UnitOfWorkFactory
+from core.retention import Retention
 from core.triage import Triage
 from scheduler.planner import Planner
 
@@ -39,6 +40,7 @@ def build_scheduler(
     clock: Clock,
     reports: Triage,
     announced: AnnouncementNotices,
+    keep: Retention,
 ) -> AsyncIOScheduler:
     """A scheduler that plans the bell now and every two minutes, and tidies up nightly.
 
@@ -103,6 +105,26 @@ def build_scheduler(
         minute=7,
         id="forget-old-updates",
         coalesce=True,
+        misfire_grace_time=3600,
+    )
+
+    async def purge_old_data() -> None:
+        """Delete ended outbox messages and forgotten dialogues past their keeping."""
+        purged = await retention.purge(uow_factory, clock.now(), keep)
+        log.info(
+            "retention: %d outbox messages and %d dialogue states deleted",
+            purged.messages,
+            purged.dialogues,
+        )
+
+    scheduler.add_job(
+        purge_old_data,
+        "cron",
+        hour=20,  # 03:37 in Vietnam, when hardly anyone writes
+        minute=37,
+        id="purge-old-data",
+        coalesce=True,
+        max_instances=1,
         misfire_grace_time=3600,
     )
     return scheduler

@@ -129,7 +129,7 @@ class AnnouncementRepository:
         )
         return [_announcement(*found) for found in await self.session.execute(query)]
 
-    async def outcomes(self, key_prefix: str) -> Delivered:
+    async def outcomes(self, announcement_id: int) -> Delivered:
         status = OutboxRow.status
         # The dispatcher notes a message refused because the person blocked the bot.
         blocked = and_(
@@ -148,7 +148,7 @@ class AnnouncementRepository:
                 func.count().filter(waiting),
             )
             .select_from(OutboxRow)
-            .where(OutboxRow.key.startswith(key_prefix, autoescape=True))
+            .where(OutboxRow.announcement_id == announcement_id)
         )
         delivered, blocked_, failed, uncertain, waiting_ = (
             await self.session.execute(query)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.model import DialogueState
 from core.ports import Memory
-from storage.models import DialogueStateRow
+from storage.models import DialogueStateRow, ResidentRow
 from storage.shared import Now, apply_changes
 
 
@@ -43,3 +46,17 @@ class DialogueRepository:
             self.session.add(row)
         if apply_changes(row, **values):  # nothing new to remember: no write
             row.updated_at = self.now()
+
+    async def forget_unseen(self, before: datetime, limit: int) -> int:
+        doomed = (
+            select(DialogueStateRow.resident_id)
+            .join(ResidentRow, ResidentRow.id == DialogueStateRow.resident_id)
+            .where(ResidentRow.last_seen_at < before)
+            .limit(limit)
+        )
+        result = await self.session.execute(
+            delete(DialogueStateRow).where(DialogueStateRow.resident_id.in_(doomed)),
+            execution_options={"synchronize_session": False},
+        )
+        self._rows.clear()
+        return int(getattr(result, "rowcount", 0) or 0)

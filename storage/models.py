@@ -289,6 +289,7 @@ class OutboxRow(Base):
         Index("ix_outbox_status_not_before", "status", "not_before"),
         Index("ix_outbox_chat", "channel", "chat_id", "id"),  # a chat's messages, in order
         Index("ix_outbox_kind_expires_at", "kind", "expires_at"),
+        Index("ix_outbox_announcement_status", "announcement_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -312,6 +313,8 @@ class OutboxRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A resident's copy of an announcement: its outcomes are counted by this, through the index.
+    announcement_id: Mapped[int | None] = mapped_column(Id)
 
 
 class DialogueStateRow(Base):

@@ -11,13 +11,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.model import NewMessage, Option, OutboxItem, OutboxStatus
-from storage.models import OutboxRow
+from storage.models import AnnouncementRow, OutboxRow
 from storage.shared import Now, insert_for
 
 REPLY = "reply"
 BROADCAST = "broadcast"
-# Messages the person never saw: their options cannot be what a typed number answers.
-NEVER_DELIVERED = (OutboxStatus.SKIPPED.value, OutboxStatus.FAILED.value)
+# Messages that reached the person (an uncertain one most likely did): only what they saw can
+# be what a typed number answers.
+DELIVERED = (OutboxStatus.SENT.value, OutboxStatus.UNCERTAIN.value)
+# A message on its way now may be on the person's screen before its sending is recorded: a
+# number typed the moment it shows answers it.
+SEEN = (*DELIVERED, OutboxStatus.SENDING.value)
+# How far back to look for the message whose options stand: notices without options between it
+# and now are passed over; more of them than this and nothing stands any more.
+RECENT = 20
+ENDED = (
+    OutboxStatus.SENT.value,
+    OutboxStatus.FAILED.value,
+    OutboxStatus.SKIPPED.value,
+    OutboxStatus.UNCERTAIN.value,
+)
 PLANNER_LOCK = 0x0B_E1_1B_E1  # any constant, the same in every instance
 
 
@@ -42,6 +55,7 @@ class OutboxRepository:
             resident_id=message.resident_id,
             payload=message.payload,
             options=_stored(message.options),
+            announcement_id=message.announcement_id,
             status=OutboxStatus.PENDING.value,
             not_before=message.not_before or now,
             deadline=message.deadline,
@@ -66,6 +80,7 @@ class OutboxRepository:
                 "resident_id": m.resident_id,
                 "payload": m.payload,
                 "options": _stored(m.options),
+                "announcement_id": m.announcement_id,
                 "status": OutboxStatus.PENDING.value,
                 "not_before": m.not_before or now,
                 "deadline": m.deadline,
@@ -82,17 +97,28 @@ class OutboxRepository:
         return added if added >= 0 else len(rows)
 
     async def last_choices(self, channel: str, chat_id: str) -> tuple[Option, ...]:
-        options = await self.session.scalar(
-            select(OutboxRow.options)
+        rows = await self.session.execute(
+            select(OutboxRow.kind, OutboxRow.options)
             .where(
                 OutboxRow.channel == channel,
                 OutboxRow.chat_id == chat_id,
-                OutboxRow.status.not_in(NEVER_DELIVERED),
+                OutboxRow.status.in_(SEEN),
             )
-            .order_by(OutboxRow.id.desc())
-            .limit(1)
+            # In the order the person saw them: a bell queued early may arrive after replies,
+            # and what is on its way arrives after everything sent.
+            .order_by(
+                (OutboxRow.status == OutboxStatus.SENDING.value).desc(),
+                OutboxRow.sent_at.desc().nulls_last(),
+                OutboxRow.id.desc(),
+            )
+            .limit(RECENT)
         )
-        return tuple((str(label), str(data)) for label, data in options or ())
+        for kind, options in rows:
+            # A message with options asks; a reply without any says the question was answered
+            # (or left); a notice or a bell without any leaves the question standing.
+            if options or kind == REPLY:
+                return tuple((str(label), str(data)) for label, data in options or ())
+        return ()
 
     async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
         found = await self.session.scalars(
@@ -182,6 +208,26 @@ class OutboxRepository:
             for r in rows
         ]
 
+    async def purge_ended(self, before: datetime, limit: int) -> int:
+        unfinished = select(AnnouncementRow.id).where(AnnouncementRow.finished_at.is_(None))
+        doomed = (
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.status.in_(ENDED),
+                OutboxRow.not_before < before,  # through ix_outbox_status_not_before
+                or_(
+                    OutboxRow.announcement_id.is_(None),
+                    OutboxRow.announcement_id.not_in(unfinished),
+                ),
+            )
+            .limit(limit)
+        )
+        result = await self.session.execute(
+            delete(OutboxRow).where(OutboxRow.id.in_(doomed)),
+            execution_options={"synchronize_session": False},
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def lock_planning(self) -> bool:
         # One planner at a time when instances share PostgreSQL; the lock ends with the
         # transaction. On SQLite, BEGIN IMMEDIATE already let only this one in.
@@ -224,7 +270,8 @@ class OutboxRepository:
         values: dict[str, object] = {
             "status": status.value,
             "claimed_until": None,
-            "sent_at": now if status is OutboxStatus.SENT else None,
+            # When it reached the person, or may have: the order they saw their messages in.
+            "sent_at": now if status.value in DELIVERED else None,
         }
         # Without news of its own, an ending keeps what happened on the way (taken back
         # after a crash, say): that is the record of a possible repeat.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
@@ -42,13 +43,19 @@ from bot.web.calendar import calendar_route
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWork, UnitOfWorkFactory
+from core.retention import Retention
 from core.triage import Triage
 from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from scheduler.jobs import build_scheduler
 from scheduler.pacing import Pace, Pacer
 from scheduler.planner import Planner
 from storage import migrate
-from storage.database import create_engine, session_factory, write_lock_for
+from storage.database import (
+    create_engine,
+    read_only_engine,
+    session_factory,
+    write_lock_for,
+)
 from storage.roles import Roles
 from storage.uow import SqlUnitOfWork
 from urbanbell.settings import Settings
@@ -70,6 +77,7 @@ class App:
     clock: Clock
     catalogues: Catalogues
     conversation: Conversation
+    reads: UnitOfWorkFactory  # a read-only path that never waits for a writer
     inbox: Inbox = field(init=False)
     _dispatcher: Dispatcher | None = field(default=None, init=False)
 
@@ -129,6 +137,7 @@ class App:
             self.clock,
             self.conversation.triage,
             AnnouncementWording(self.catalogues, self.settings.default_locale),
+            Retention(outbox=timedelta(days=self.settings.keep_outbox_days)),
         )
         for channel in channels:
             for job in channel.jobs():
@@ -192,6 +201,7 @@ class ChannelEntry:
     turned_on_by: str = ""  # what to set, for an administrator who set no channel
     webhook_setting: str = ""
     webhook_url: Callable[[Settings], str | None] = lambda settings: None
+    buttons: bool = False  # options shown as buttons to press; else numbered, to type
 
 
 REGISTRY = (
@@ -205,6 +215,7 @@ REGISTRY = (
         turned_on_by="URBANBELL_TELEGRAM_TOKEN to the token BotFather gave you",
         webhook_setting="URBANBELL_TELEGRAM_WEBHOOK_URL",
         webhook_url=lambda s: s.telegram_webhook_url,
+        buttons=True,
     ),
     ChannelEntry(
         ZALO,
@@ -237,6 +248,7 @@ def build_conversation(
             settings.working_time(holidays),
             ReportWording(catalogues, settings.default_locale),
         ),
+        button_channels=frozenset(entry.name for entry in REGISTRY if entry.buttons),
     )
 
 
@@ -245,16 +257,21 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
     """Connect to the database, bring its schema up to date, and wire the bot."""
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
+    reads_engine = read_only_engine(engine)
     try:
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
+        read_sessions = session_factory(reads_engine)
         write_lock = write_lock_for(engine)
         catalogues = Catalogues()
         conversation = build_conversation(
             settings, lambda: SqlUnitOfWork(sessions, clock, write_lock), catalogues, clock
         )
-        yield App(settings, engine, clock, catalogues, conversation)
+        reads = functools.partial(SqlUnitOfWork, read_sessions, clock)
+        yield App(settings, engine, clock, catalogues, conversation, reads)
     finally:
+        if reads_engine is not engine:
+            await reads_engine.dispose()
         await engine.dispose()
 
 
@@ -314,7 +331,15 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             for channel in channels:
                 await stack.enter_async_context(channel)
             holidays = app.conversation.holidays
-            routes = [calendar_route(app.uow, holidays, app.clock, catalogues=app.catalogues)]
+            routes = [
+                calendar_route(
+                    app.reads,
+                    holidays,
+                    app.clock,
+                    catalogues=app.catalogues,
+                    per_minute=settings.calendar_per_minute,
+                )
+            ]
             hooked = [c for c in channels if c.webhook is not None]
             work += [
                 roles.play(f"the poller of {c.name}", c.poll)

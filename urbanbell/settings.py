@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     # The web server (calendar feeds, the webhook) runs when a port is set or a webhook needs it.
     http_port: int | None = Field(default=None, ge=1, le=65535)
+    # Calendar feeds one client may fetch a minute (a phone refreshes a few times a day).
+    calendar_per_minute: int = Field(default=30, ge=1)
     # Telegram's limits; the dispatcher keeps under them.
     telegram_per_second: float = Field(default=30, gt=0, allow_inf_nan=False)
     telegram_per_chat_per_second: float = Field(default=1, gt=0, allow_inf_nan=False)
@@ -62,6 +64,8 @@ class Settings(BaseSettings):
     # Zalo publishes no limits: a cautious pace until the platform says more.
     zalo_per_second: float = Field(default=5, gt=0, allow_inf_nan=False)
     zalo_per_chat_per_second: float = Field(default=1, gt=0, allow_inf_nan=False)
+    # Days an ended outbox message (sent, failed, expired) is kept before the nightly purge.
+    keep_outbox_days: int = Field(default=30, ge=1)
     # How long a dispatcher may hold a message before another may take it back.
     outbox_lease_seconds: int = Field(default=30, ge=1)
     # Reports: how many a resident may file in an hour, and the ward's targets, counted in
@@ -80,6 +84,14 @@ class Settings(BaseSettings):
         if self.telegram_paid_broadcast:
             return self.telegram_paid_per_second
         return self.telegram_per_second
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every value set here that the logs must never show."""
+        found = [self.telegram_token, self.zalo_token, self.webhook_secret]
+        password = make_url(self.database_url).password
+        return tuple(s.get_secret_value() for s in found if s is not None) + (
+            (str(password),) if password else ()
+        )
 
     @field_validator("database_url")
     @classmethod

@@ -12,6 +12,7 @@ from telegram import Bot, Update
 
 from bot.channels.inbox import Inbox
 from bot.channels.telegram.updates import handle_updates
+from bot.web.bodies import Refused, json_object
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,13 @@ def webhook_route(path: str, bot: Bot, inbox: Inbox, secret: str) -> Route:
             log.warning("webhook request without the right secret from %s", request.client)
             return Response(status_code=403)
         try:
-            update = Update.de_json(await request.json(), bot)
-        except (ValueError, KeyError, TypeError):
+            body = await json_object(request)
+        except Refused as refused:
+            return Response(status_code=refused.status)
+        try:
+            update = Update.de_json(body, bot)
+        # Fields of the wrong type fail inside python-telegram-bot's own parsing.
+        except (ValueError, KeyError, TypeError, AttributeError):
             return Response(status_code=400)
         if update is None:
             return Response(status_code=400)

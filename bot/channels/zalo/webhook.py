@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +12,7 @@ from starlette.routing import Route
 from bot.channels.inbox import Inbox
 from bot.channels.zalo.adapter import to_incoming, unwrap
 from bot.chat.conversation import NotStored
+from bot.web.bodies import Refused, json_object
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,9 @@ def webhook_route(path: str, inbox: Inbox, secret: str) -> Route:
             log.warning("Zalo webhook request without the right secret from %s", request.client)
             return Response(status_code=403)
         try:
-            body = await request.json()
-        except ValueError:
-            return Response(status_code=400)
-        if not isinstance(body, Mapping):
-            return Response(status_code=400)
+            body = await json_object(request)
+        except Refused as refused:
+            return Response(status_code=refused.status)
         try:
             event = to_incoming(unwrap(body))
             if event is not None:
