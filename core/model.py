@@ -138,6 +138,7 @@ class OutboxItem:
     resident_id: int | None
     attempts: int
     deadline: datetime | None = None
+    queued_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -407,6 +407,11 @@ class OutboxRepository(Protocol):
         ...
 
 
+class PrivacyRepository(Protocol):
+    async def erase(self, resident_id: int) -> None:
+        """Erase the resident's personal data, keeping their reports anonymised."""
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is kept by `commit`, or by nothing."""
 
@@ -434,6 +439,8 @@ class UnitOfWork(Protocol):
     def inbox(self) -> InboxRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
+    @property
+    def privacy(self) -> PrivacyRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

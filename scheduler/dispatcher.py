@@ -22,7 +22,10 @@ from core.model import (
 )
 from core.outages import Outage
 from core.ports import Messenger, UnitOfWorkFactory
+from core.reminders import LATE
+from core.telemetry import NoTelemetry, Telemetry
 from scheduler.pacing import Pacer
+from scheduler.planner import BELL
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +63,14 @@ class Dispatcher:
         clock: Clock,
         policy: DispatchPolicy | None = None,
         only_chat: str | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.routes = dict(routes)
         self.clock = clock
         self.policy = policy or DispatchPolicy()
         self.only_chat = only_chat  # a console sends only to the person at its terminal
+        self.telemetry = telemetry or NoTelemetry()
         self._wake = asyncio.Event()
         self._chat_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
         self._database = Outage("the database (for the outbox)", log)
@@ -129,6 +134,19 @@ class Dispatcher:
                 delivery.reason,
             )
         await self._record(item, delivery)
+        self._count(item, delivery)
+
+    def _count(self, item: OutboxItem, delivery: Delivery) -> None:
+        now = self.clock.now()
+        outcome = str(delivery.outcome)
+        if delivery.outcome is Outcome.SENT and item.deadline is not None:
+            if now > item.deadline:
+                outcome = "late"
+            if item.kind == BELL:
+                self.telemetry.bell_lateness((now - (item.deadline - LATE)).total_seconds())
+        arrived = delivery.outcome is Outcome.SENT and item.queued_at is not None
+        since = (now - item.queued_at).total_seconds() if arrived and item.queued_at else None
+        self.telemetry.delivered(item.channel, item.kind, outcome, since)
 
     async def _record(self, item: OutboxItem, delivery: Delivery) -> None:
         """Write down at once how the message ended.

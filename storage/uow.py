@@ -14,6 +14,7 @@ from storage.dialogues import DialogueRepository
 from storage.inbox import InboxRepository
 from storage.officers import OfficerRepository
 from storage.outbox import OutboxRepository
+from storage.privacy import PrivacyRepository
 from storage.report_figures import FiguresRepository
 from storage.reports import ReportRepository
 from storage.residents import ResidentRepository
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.dialogues = DialogueRepository(self.session, now)
         self.inbox = InboxRepository(self.session, now)
         self.outbox = OutboxRepository(self.session, now)
+        self.privacy = PrivacyRepository(self.session, now)
         return self
 
     async def __aexit__(

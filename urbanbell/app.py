@@ -12,18 +12,15 @@ import contextlib
 import functools
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.applications import Starlette
-from starlette.routing import BaseRoute
 
 from bot.channels.channel import Channel, ChannelError
 from bot.channels.console.channel import ConsoleChannel
@@ -40,6 +37,7 @@ from bot.features.bell.wording import BellWording, CrowdedWording
 from bot.features.registry import build_router
 from bot.features.reports.wording import ReportWording
 from bot.web.calendar import calendar_route
+from bot.web.health import health_routes
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWork, UnitOfWorkFactory
@@ -50,20 +48,24 @@ from scheduler.jobs import build_scheduler
 from scheduler.pacing import Pace, Pacer
 from scheduler.planner import Planner
 from storage import migrate
+from storage.backup import in_use
 from storage.database import (
     create_engine,
     read_only_engine,
     session_factory,
     write_lock_for,
 )
+from storage.health import unready
 from storage.roles import Roles
 from storage.uow import SqlUnitOfWork
+from urbanbell.listening import ListenError, listener_on, serve_web
+from urbanbell.metrics import Metrics
+from urbanbell.readiness import Reachability
 from urbanbell.settings import Settings
 
 log = logging.getLogger(__name__)
 
 UNPACED_RATE = 1000.0  # the planner's rate for a channel without a limit: a terminal
-WEBHOOK_PORT = 8080  # where a webhook is served when URBANBELL_HTTP_PORT is not set
 
 
 class ServiceError(Exception):
@@ -79,10 +81,14 @@ class App:
     conversation: Conversation
     reads: UnitOfWorkFactory  # a read-only path that never waits for a writer
     inbox: Inbox = field(init=False)
+    metrics: Metrics = field(init=False)
+    reachability: Reachability = field(init=False)
     _dispatcher: Dispatcher | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.inbox = Inbox(self.conversation, self.wake)
+        self.metrics = Metrics(self.engine, self.clock)
+        self.reachability = Reachability(self.clock)
+        self.inbox = Inbox(self.conversation, self.wake, self.metrics)
 
     def uow(self) -> UnitOfWork:
         return self.conversation.uow_factory()
@@ -112,6 +118,7 @@ class App:
                 batch=max(1, min(200, int(sum(_rate(paces[c.name]) for c in channels)))),
             ),
             only_chat=only_chat,
+            telemetry=self.metrics,
         )
         return self._dispatcher
 
@@ -126,6 +133,7 @@ class App:
             rates,
             group_lead=self.settings.reminder_lead_minutes,
             warning=CrowdedWording(self.catalogues, self.settings.default_locale),
+            telemetry=self.metrics,
         )
 
     def scheduler(self, channels: Sequence[Channel] = ()) -> AsyncIOScheduler:
@@ -140,6 +148,7 @@ class App:
             Retention(outbox=timedelta(days=self.settings.keep_outbox_days)),
         )
         for channel in channels:
+            self.reachability.schedule(scheduler, channel)
             for job in channel.jobs():
                 scheduler.add_job(
                     job.run,
@@ -255,10 +264,13 @@ def build_conversation(
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[App]:
     """Connect to the database, bring its schema up to date, and wire the bot."""
+    stack = contextlib.ExitStack()
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
     reads_engine = read_only_engine(engine)
     try:
+        # `urbanbell restore` waits for no process to be using the database.
+        stack.enter_context(in_use(settings.database_url))
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         read_sessions = session_factory(reads_engine)
@@ -273,6 +285,7 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
         if reads_engine is not engine:
             await reads_engine.dispose()
         await engine.dispose()
+        stack.close()
 
 
 def check_channels(settings: Settings) -> None:
@@ -291,6 +304,11 @@ def check_channels(settings: Settings) -> None:
         if settings.webhook_secret is None:
             raise ServiceError(
                 f"setting URBANBELL_WEBHOOK_SECRET: required with {entry.webhook_setting}"
+            )
+        if not settings.http_enabled:
+            raise ServiceError(
+                f"setting URBANBELL_HTTP_ENABLED: a webhook ({entry.webhook_setting}) is served "
+                "by the web server, which is turned off"
             )
         path = _webhook_path(url, f"/{entry.name}")
         if path in paths:
@@ -322,6 +340,13 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     # at the bot's one pace; the periodic jobs; long polling each platform. Serving webhooks
     # and web pages, every instance does.
     settle = max(route.pacer.memory for route in dispatcher.routes.values())
+    # Bound before anything starts, so that a port in use stops `urbanbell run` at once.
+    try:
+        listener = (
+            listener_on(settings.http_host, settings.http_port) if settings.http_enabled else None
+        )
+    except ListenError as error:
+        raise ServiceError(str(error)) from None
     work = [
         roles.play("the dispatcher", dispatcher.run, settle),
         roles.play("the periodic jobs", run_jobs),
@@ -330,15 +355,22 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         async with contextlib.AsyncExitStack() as stack:
             for channel in channels:
                 await stack.enter_async_context(channel)
+                app.reachability.reached(channel.name)  # entering asked the platform
             holidays = app.conversation.holidays
+
+            async def unready_because() -> list[str]:
+                names = [c.name for c in channels]
+                return await unready(app.engine) + app.reachability.problems(names)
+
             routes = [
+                *health_routes(unready_because, app.metrics.scrape),
                 calendar_route(
                     app.reads,
                     holidays,
                     app.clock,
                     catalogues=app.catalogues,
                     per_minute=settings.calendar_per_minute,
-                )
+                ),
             ]
             hooked = [c for c in channels if c.webhook is not None]
             work += [
@@ -354,53 +386,19 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                 for channel in hooked:
                     await channel.register_webhook()
 
-            host = settings.http_host
-            if hooked:
-                port = settings.http_port or WEBHOOK_PORT
-                work.append(_serve_web(host, port, routes, register_webhooks))
-            elif settings.http_port is not None:
-                work.append(_serve_web(host, settings.http_port, routes))
+            if listener is not None:
+                work.append(serve_web(listener, routes, register_webhooks))
             log.info("Urban Bell is running on %s", " and ".join(c.label for c in channels))
             await _until_stopped(work, stop)
     except ChannelError as error:
         raise ServiceError(str(error)) from None
+    finally:
+        if listener is not None:
+            listener.close()
 
 
 def _webhook_path(url: str, default: str) -> str:
     return urlsplit(url).path or default
-
-
-async def _serve_web(
-    host: str,
-    port: int,
-    routes: Sequence[BaseRoute],
-    listening: Callable[[], Awaitable[None]] | None = None,
-) -> None:
-    """Serve the routes; once the server listens, call `listening`."""
-    config = uvicorn.Config(
-        Starlette(routes=list(routes)),
-        host=host,
-        port=port,
-        log_level="warning",
-        lifespan="off",
-    )
-    # uvicorn catches SIGINT and SIGTERM while it serves, stops, then raises them again for
-    # `_until_stopped`.
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    try:
-        # uvicorn only offers a flag; it is up within milliseconds, or serving has failed.
-        for _ in range(1000):
-            if server.started or serving.done():
-                break
-            await asyncio.sleep(0.01)
-        if server.started and listening is not None:
-            await listening()
-        await serving
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await serving
 
 
 async def _until_stopped(

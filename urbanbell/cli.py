@@ -18,6 +18,7 @@ from bot.features.bell.wording import NoticeWording
 from core.errors import WardNotFound
 from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
 from locales import LANGUAGES
+from storage.backup import BackupError, backup, restore
 from urbanbell.app import App, ServiceError, check_channels, open_app, serve
 from urbanbell.logs import configure_logging
 from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"urbanbell: {error}", file=sys.stderr)
         return 2
-    configure_logging(level, settings.secrets())
+    configure_logging(level, settings.secrets(), form=settings.log_format)
     try:
         code: int = asyncio.run(args.command(settings, args))
     except KeyboardInterrupt:
@@ -85,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=about)
         sub.add_argument("--user", default="1", help="your id; a seeded officer's Telegram id")
         sub.add_argument("--lang", choices=LANGUAGES, help="your platform's language")
+        sub.set_defaults(command=command)
+
+    for name, command, about in (
+        ("backup", _backup, "copy the SQLite database to FILE, even while the bot runs"),
+        ("restore", _restore, "put a copy made by backup in place of the SQLite database"),
+    ):
+        sub = commands.add_parser(name, help=about)
+        sub.add_argument("file", type=Path, metavar="FILE")
         sub.set_defaults(command=command)
 
     db = commands.add_parser("db", help="database maintenance")
@@ -205,6 +214,28 @@ async def _demo(settings: Settings, args: argparse.Namespace) -> int:
 async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     async with open_app(settings):
         print("database schema is up to date")
+    return 0
+
+
+async def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        size = await asyncio.to_thread(backup, settings.database_url, args.file)
+    except BackupError as error:
+        print(f"urbanbell: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {size / 1_000_000:.1f} MB, integrity checked")
+    return 0
+
+
+async def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        await asyncio.to_thread(restore, settings.database_url, args.file)
+    except BackupError as error:
+        print(f"urbanbell: {error}", file=sys.stderr)
+        return 1
+    async with open_app(settings):  # a copy from an older version gets the current schema
+        pass
+    print(f"restored {args.file}; the database schema is up to date")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -49,9 +50,12 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
     reminder_lead_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # `json` writes each log line as a JSON object, for a machine to read.
+    log_format: Literal["text", "json"] = "text"
+    # The web server: health, metrics, calendar feeds and the webhooks; a webhook needs it.
+    http_enabled: bool = True
     http_host: str = "127.0.0.1"
-    # The web server (calendar feeds, the webhook) runs when a port is set or a webhook needs it.
-    http_port: int | None = Field(default=None, ge=1, le=65535)
+    http_port: int = Field(default=8080, ge=1, le=65535)
     # Calendar feeds one client may fetch a minute (a phone refreshes a few times a day).
     calendar_per_minute: int = Field(default=30, ge=1)
     # Telegram's limits; the dispatcher keeps under them.

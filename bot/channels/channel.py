@@ -66,3 +66,7 @@ class Channel(Protocol):
     async def poll(self) -> None:
         """Fetch updates until cancelled (only without a webhook)."""
         ...
+
+    async def reach(self) -> None:
+        """Ask the platform who the bot is; raises when it cannot be reached or refuses."""
+        ...

@@ -40,6 +40,7 @@ class Context:
     buttons: bool = False  # the channel shows options as buttons; else they are numbered
     interrupted: DialogueState | None = None  # the dialogue a command has just left
     replies: list[Reply] = field(default_factory=list)
+    erased: bool = False  # the resident had themself erased: the replies are the last ones
     _officers: list[Officer] | None = None
 
     async def officers(self) -> list[Officer]:

@@ -62,3 +62,27 @@ def test_two_webhooks_on_one_path_are_refused(monkeypatch: pytest.MonkeyPatch) -
         TELEGRAM_WEBHOOK_URL="https://ward.vn",
         ZALO_WEBHOOK_URL="https://bot.ward.vn",
     )
+
+
+def test_the_web_server_listens_on_127_0_0_1_8080_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings()
+    assert (settings.http_enabled, settings.http_host, settings.http_port) == (
+        True,
+        "127.0.0.1",
+        8080,
+    )
+    monkeypatch.setenv("URBANBELL_HTTP_ENABLED", "false")
+    assert load_settings().http_enabled is False
+
+
+def test_a_webhook_with_the_web_server_turned_off_is_refused_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("URBANBELL_TELEGRAM_TOKEN", "123:abc")
+    monkeypatch.setenv("URBANBELL_TELEGRAM_WEBHOOK_URL", "https://bot.example.org/telegram")
+    monkeypatch.setenv("URBANBELL_WEBHOOK_SECRET", "right-secret")
+    monkeypatch.setenv("URBANBELL_HTTP_ENABLED", "false")
+    with pytest.raises(ServiceError, match="URBANBELL_HTTP_ENABLED"):
+        check_channels(load_settings())

@@ -46,3 +46,7 @@ class ConsoleChannel:
     async def poll(self) -> None:
         """Nothing to fetch: `terminal.chat` reads the person's lines."""
         return None
+
+    async def reach(self) -> None:
+        """The terminal is always there."""
+        return None

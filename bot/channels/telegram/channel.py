@@ -99,3 +99,7 @@ class TelegramChannel:
     async def poll(self) -> None:
         """Fetch updates until cancelled (only without a webhook)."""
         await poll(self.bot, self.inbox)
+
+    async def reach(self) -> None:
+        """Ask Telegram who the bot is (`getMe`)."""
+        await self.bot.get_me()

@@ -85,3 +85,7 @@ class ZaloChannel:
 
     async def poll(self) -> None:
         await poll(self.client, self.inbox)
+
+    async def reach(self) -> None:
+        """Ask Zalo who the bot is (`getMe`)."""
+        await self.client.get_me()
