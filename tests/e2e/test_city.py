@@ -27,6 +27,7 @@ from tests.e2e.city_harness import (
     POLLER,
     Instance,
     city_env,
+    free_port,
     outbox_rows,
     queue_evening,
     start,
@@ -185,7 +186,13 @@ async def test_three_instances_started_together_follow_up_reports_once(
 
 
 def poller_env(bot_env: dict[str, str], url: str) -> dict[str, str]:
-    return {**bot_env, "URBANBELL_DATABASE_URL": url, "URBANBELL_OUTBOX_LEASE_SECONDS": str(LEASE)}
+    """A long-polling instance's environment: the shared database, a web port of its own."""
+    return {
+        **bot_env,
+        "URBANBELL_DATABASE_URL": url,
+        "URBANBELL_OUTBOX_LEASE_SECONDS": str(LEASE),
+        "URBANBELL_HTTP_PORT": str(free_port()),
+    }
 
 
 async def test_one_instance_long_polls_and_another_takes_over_within_seconds(
