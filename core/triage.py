@@ -369,7 +369,10 @@ async def ask_again(uow: UnitOfWork, now: datetime, triage: Triage) -> int:
     before = now - timedelta(days=triage.policy.feedback_again_after_days)
     waiting = await uow.reports.awaiting_feedback(before, BATCH)
     for report in waiting:
-        await _tell_reporter(uow, report, triage.notices.ask_fixed(report))
+        # Keyed by the resolution it follows: asked once, even by two runs at one moment.
+        resolved = f"{report.resolved_at:%Y%m%d%H%M%S}" if report.resolved_at else ""
+        key = f"ask-again:{report.id}:{resolved}"
+        await _tell_reporter(uow, report, triage.notices.ask_fixed(report), key)
         await uow.reports.update(report.id, feedback_reminded_at=now)
     return len(waiting)
 
@@ -408,7 +411,9 @@ async def _tell_officers(uow: UnitOfWork, report: Report, words: Worded) -> None
         await uow.outbox.add(NewMessage.worded(NOTICE, channel, chat_id, words))
 
 
-async def _tell_reporter(uow: UnitOfWork, report: Report, words: Worded) -> None:
+async def _tell_reporter(
+    uow: UnitOfWork, report: Report, words: Worded, key: str | None = None
+) -> None:
     reporter = report.reporter
     if not reporter.active:
         return
@@ -419,5 +424,6 @@ async def _tell_reporter(uow: UnitOfWork, report: Report, words: Worded) -> None
             reporter.external_id,
             words,
             resident_id=reporter.resident_id,
+            key=key,
         )
     )

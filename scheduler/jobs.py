@@ -23,6 +23,17 @@ KEEP_HANDLED_UPDATES = timedelta(days=14)
 log = logging.getLogger(__name__)
 
 
+async def follow_up_reports(uow_factory: UnitOfWorkFactory, clock: Clock, reports: Triage) -> None:
+    """Escalate reports past their targets; ask again whether resolved ones are fixed."""
+    async with uow_factory() as uow:
+        now = clock.now()
+        escalated = await triage.escalate_overdue(uow, now, reports.notices)
+        asked = await triage.ask_again(uow, now, reports)
+        await uow.commit()
+    if escalated or asked:
+        log.info("reports: %d escalated, %d reporters asked again", escalated, asked)
+
+
 def build_scheduler(
     planner: Planner,
     uow_factory: UnitOfWorkFactory,
@@ -49,18 +60,11 @@ def build_scheduler(
         misfire_grace_time=int(PLAN_EVERY.total_seconds()),
     )
 
-    async def follow_up_reports() -> None:
-        """Escalate reports past their targets; ask again whether resolved ones are fixed."""
-        async with uow_factory() as uow:
-            now = clock.now()
-            escalated = await triage.escalate_overdue(uow, now, reports.notices)
-            asked = await triage.ask_again(uow, now, reports)
-            await uow.commit()
-        if escalated or asked:
-            log.info("reports: %d escalated, %d reporters asked again", escalated, asked)
+    async def follow_up() -> None:
+        await follow_up_reports(uow_factory, clock, reports)
 
     scheduler.add_job(
-        follow_up_reports,
+        follow_up,
         "interval",
         seconds=FOLLOW_UP_EVERY.total_seconds(),
         id="follow-up-reports",

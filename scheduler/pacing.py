@@ -68,6 +68,17 @@ class Pacer:
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
 
+    @property
+    def memory(self) -> float:
+        """How long a send counts against any of the limits: a sender taking over from another
+        waits this long before its first, so the two cannot add up."""
+        gaps = [self._window + self.MARGIN]
+        if self.pace.per_chat_per_second:
+            gaps.append(1 / self.pace.per_chat_per_second + self.MARGIN)
+        if self.pace.per_group_per_minute:
+            gaps.append(60 / self.pace.per_group_per_minute + self.MARGIN)
+        return max(gaps)
+
     def pause(self, seconds: float) -> None:
         """Stop all sending for `seconds` (the platform said "retry after")."""
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)

@@ -124,6 +124,8 @@ class AnnouncementRepository:
             .join(WardRow, AnnouncementRow.ward_id == WardRow.id)
             .where(AnnouncementRow.finished_at.is_(None))
             .order_by(AnnouncementRow.id)
+            # Claimed: a follow-up run beside this one (another instance's) skips these.
+            .with_for_update(skip_locked=True, of=AnnouncementRow)
         )
         return [_announcement(*found) for found in await self.session.execute(query)]
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x0B_E1_0D_B0  # any constant, the same in every instance
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -21,6 +22,10 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Instances started together migrate one after the other: the first brings the
+            # schema up to date, the others find it so. The lock ends with the transaction.
+            await connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
         await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
 
 

@@ -238,6 +238,9 @@ class ReportRepository:
             )
             .order_by(ReportRow.due_at)
             .limit(limit)
+            # Claimed: a follow-up run beside this one (another instance's) skips these, and
+            # finds them escalated once this commits.
+            .with_for_update(skip_locked=True, of=ReportRow)
         )
 
     async def awaiting_feedback(self, resolved_before: datetime, limit: int) -> list[Report]:
@@ -251,4 +254,5 @@ class ReportRepository:
             )
             .order_by(ReportRow.resolved_at)
             .limit(limit)
+            .with_for_update(skip_locked=True, of=ReportRow)  # claimed, as in `overdue`
         )

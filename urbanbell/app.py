@@ -57,6 +57,7 @@ from storage.database import (
     write_lock_for,
 )
 from storage.health import unready
+from storage.roles import Roles
 from storage.uow import SqlUnitOfWork
 from urbanbell.listening import ListenError, listener_on, serve_web
 from urbanbell.metrics import Metrics
@@ -367,7 +368,20 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     check_channels(settings)
     channels = app.channels()
     dispatcher = app.dispatcher(channels)
-    scheduler = app.scheduler(channels)
+    roles = Roles(app.engine)
+
+    async def run_jobs() -> None:
+        scheduler = app.scheduler(channels)
+        scheduler.start()
+        try:
+            await asyncio.Event().wait()  # until the role is lost or the bot stops
+        finally:
+            scheduler.shutdown(wait=False)
+
+    # What only one instance may do at a time, each a role (see storage/roles.py): sending,
+    # at the bot's one pace; the periodic jobs; long polling each platform. Serving webhooks
+    # and web pages, every instance does.
+    settle = max(route.pacer.memory for route in dispatcher.routes.values())
     # Bound before anything starts, so that a port in use stops `urbanbell run` at once.
     try:
         listener = (
@@ -375,6 +389,10 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         )
     except ListenError as error:
         raise ServiceError(str(error)) from None
+    work = [
+        roles.play("the dispatcher", dispatcher.run, settle),
+        roles.play("the periodic jobs", run_jobs),
+    ]
     try:
         async with contextlib.AsyncExitStack() as stack:
             for channel, entry in zip(channels, _entries(settings), strict=True):
@@ -384,8 +402,6 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                     f"check the network and {entry.api_setting}",
                 )
                 app.reachability.reached(channel.name)  # entering asked the platform
-            scheduler.start()
-            work = [dispatcher.run()]
             holidays = app.conversation.holidays
 
             async def unready_because() -> list[str]:
@@ -403,7 +419,11 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                 ),
             ]
             hooked = [c for c in channels if c.webhook is not None]
-            work += [c.poll() for c in channels if c.webhook is None]
+            work += [
+                roles.play(f"the poller of {c.name}", c.poll)
+                for c in channels
+                if c.webhook is None
+            ]
             for channel in hooked:
                 assert channel.webhook is not None
                 routes += channel.routes(_webhook_path(channel.webhook[0], f"/{channel.name}"))
@@ -419,8 +439,6 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     except ChannelError as error:
         raise ServiceError(str(error)) from None
     finally:
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
         if listener is not None:
             listener.close()
 
