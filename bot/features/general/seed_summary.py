@@ -5,6 +5,7 @@ from __future__ import annotations
 import gettext
 
 from bot.chat.render import ROLE_NAMES
+from core.model import Role
 from core.seeding import SeedSummary
 
 
@@ -39,7 +40,7 @@ def seed_summary(summary: SeedSummary, translations: gettext.NullTranslations) -
 def revoked_lines(summary: SeedSummary, translations: gettext.NullTranslations) -> list[str]:
     """One line per person and role the file took away: who, under which ids, what, where."""
     _ = translations.gettext
-    people: dict[tuple[str, str, str], list[str]] = {}
+    people: dict[tuple[str, Role, str], list[str]] = {}
     for gone in summary.revoked:
         officer = gone.officer
         who = (officer.name, officer.role, officer.ward.code)
