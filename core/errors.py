@@ -100,3 +100,15 @@ class TextTooLong(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
         self.limit = limit
+
+
+class ApiKeyNotFound(DomainError):
+    """No partner has an active key by this name, or the key given is not one."""
+
+
+class PartnerHasKey(DomainError):
+    """The partner already has an active key: revoke it before issuing another."""
+
+
+class PlaceNotFound(DomainError):
+    """A report names no ward, alley or position the bot can place it in."""

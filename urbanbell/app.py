@@ -40,6 +40,7 @@ from bot.features.bell.wording import BellWording, CrowdedWording
 from bot.features.registry import build_router
 from bot.features.reports.wording import ReportWording
 from bot.web.calendar import calendar_route
+from bot.web.open311.routes import Open311
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWork, UnitOfWorkFactory
@@ -312,7 +313,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             scheduler.start()
             work = [dispatcher.run()]
             holidays = app.conversation.holidays
-            routes = [
+            routes: list[BaseRoute] = [
                 calendar_route(
                     app.reads,
                     holidays,
@@ -321,6 +322,9 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                     per_minute=settings.calendar_per_minute,
                 )
             ]
+            routes += Open311(
+                app.reads, app.uow, app.clock, app.conversation.triage, app.catalogues
+            ).routes()
             hooked = [c for c in channels if c.webhook is not None]
             work += [c.poll() for c in channels if c.webhook is None]
             for channel in hooked:
