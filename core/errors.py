@@ -112,3 +112,9 @@ class PartnerHasKey(DomainError):
 
 class PlaceNotFound(DomainError):
     """A report names no ward, alley or position the bot can place it in."""
+
+
+class TooManyPhotos(DomainError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit

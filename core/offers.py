@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from core import limits
 from core.errors import InvalidCall, NotAllowed, OfferNotFound, SignupsClosed
 from core.mobilisation import MAX_TEXT, Offer, OfferKind, VolunteerCall
 from core.model import NewMessage, Officer, Ward
@@ -22,6 +23,8 @@ async def offer_help(
     available: str | None,
 ) -> Offer:
     """Record what the resident can give the ward, and when they are free."""
+    if available is not None:
+        limits.bounded(available, limits.AVAILABLE)
     if not description.strip() or len(description) > MAX_TEXT:
         raise InvalidCall("description")
     if not await is_ward(uow, ward_id):

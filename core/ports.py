@@ -371,8 +371,10 @@ class OutboxRepository(Protocol):
         ...
 
     async def last_choices(self, channel: str, chat_id: str) -> tuple[tuple[str, str], ...]:
-        """The options, (label, data) each, of the latest message to the chat that was or
-        will be delivered, whatever sent it, so that a number typed next answers it."""
+        """The options, (label, data) each, that stand in the chat: those of the latest
+        message delivered (or on its way now) to it that asked something, unless a reply
+        delivered since answered nothing. Queued messages do not count: a number typed answers
+        what the person saw."""
         ...
 
     async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:

@@ -182,8 +182,12 @@ async def apply_seed(
     changed_calendars: list[Alley] = []
     for entry in seed.wards:
         before = await uow.wards.by_code(entry.code)
+        # A code in another letter case names the same ward (and alley): it keeps its code.
         ward, changed = await uow.wards.upsert(
-            entry.code, entry.name, entry.timezone or default_timezone, entry.holidays
+            before.code if before else entry.code,
+            entry.name,
+            entry.timezone or default_timezone,
+            entry.holidays,
         )
         summary.count("wards", before is None, changed)
         for alley_entry in entry.alleys:
@@ -191,7 +195,7 @@ async def apply_seed(
             calendar_before = await uow.alleys.schedule(existing) if existing else None
             alley, changed = await uow.alleys.upsert(
                 ward,
-                alley_entry.code,
+                existing.code if existing else alley_entry.code,
                 alley_entry.name,
                 alley_entry.location,
                 [r.rule() for r in alley_entry.collections],

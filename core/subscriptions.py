@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core import search
+from core import limits, search
 from core.calendar import Collection, Holidays, next_collections
 from core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound
 from core.model import LEAD_TIMES, Alley, Subscription
@@ -13,6 +13,7 @@ from core.ports import UnitOfWork
 from core.reminders import bell_key_prefix
 
 SEARCH_LIMIT = 8
+MAX_QUERY_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,13 @@ class Subscribed:
     next_collection: Collection | None
 
 
-async def find_alleys(uow: UnitOfWork, query: str, limit: int = SEARCH_LIMIT) -> list[Alley]:
-    """Alleys whose names match the words, best first; codes match too."""
-    query_words = search.words(query)
+async def find_alleys(
+    uow: UnitOfWork, query: str, limit: int = SEARCH_LIMIT, offset: int = 0
+) -> list[Alley]:
+    """Alleys whose names match the words, best first, from `offset` on; codes match too."""
+    limits.bounded(query, limits.SEARCH)
+    # Each word once, and no more than a name has: a pasted page is not a query.
+    query_words = list(dict.fromkeys(search.words(query)))[:MAX_QUERY_WORDS]
     if not query_words:
         return []
     exact = await uow.alleys.by_code(query.strip())
@@ -36,7 +41,7 @@ async def find_alleys(uow: UnitOfWork, query: str, limit: int = SEARCH_LIMIT) ->
     found = [alley for points, alley in ranked if points > 0]
     if exact is not None:
         found = [exact] + [a for a in found if a.id != exact.id]
-    return found[:limit]
+    return found[offset : offset + limit]
 
 
 async def subscribe(

@@ -12,11 +12,13 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from core import limits
 from core.errors import (
     MoveNotAllowed,
     NotAllowed,
     ReasonRequired,
     ReportNotFound,
+    TooManyPhotos,
     TooManyReports,
 )
 from core.model import NewMessage, Officer, Resident, Role, Worded
@@ -116,6 +118,9 @@ async def record_report(
 ) -> Report:
     """File the report as `file_report` does, without the hourly limit of one resident (a
     partner's system answers for its own pace)."""
+    limits.bounded(draft.description, limits.DESCRIPTION)
+    if len(draft.photos) > limits.PHOTOS:
+        raise TooManyPhotos(limits.PHOTOS)
     ward = await uow.wards.get(draft.ward_id)
     if ward is None:
         raise ReportNotFound()
@@ -151,6 +156,8 @@ async def add_photo(
     uow: UnitOfWork, resident: Resident, report_id: int, ref: str, now: datetime
 ) -> Report:
     report = await _own(uow, resident, report_id)
+    if len(report.photos) >= limits.PHOTOS:
+        raise TooManyPhotos(limits.PHOTOS)
     await uow.reports.add_photo(report_id, resident.channel, ref)
     await uow.reports.add_event(
         ReportEvent(report_id, now, EventKind.PHOTO, resident_id=resident.id)
@@ -187,6 +194,7 @@ async def change_state(
     duplicate_of: int | None = None,
 ) -> Report:
     """Move the report as an officer of its ward, and tell its reporter."""
+    limits.bounded(note or "", limits.NOTE)
     report = await _get(uow, report_id)
     officer = _officer_of(officers, report)
     if not officer_may_move(report.state, to):
@@ -243,6 +251,7 @@ async def add_note(
     uow: UnitOfWork, officers: Sequence[Officer], report_id: int, note: str, now: datetime
 ) -> Report:
     """An internal note, seen by the ward's officers only."""
+    limits.bounded(note, limits.NOTE)
     report = await _get(uow, report_id)
     officer = _officer_of(officers, report)
     await uow.reports.add_event(
@@ -260,6 +269,7 @@ async def reply(
     triage: Triage,
 ) -> Report:
     """Send the reporter a message about their report, and keep it in the trail."""
+    limits.bounded(text, limits.NOTE)
     report = await _get(uow, report_id)
     officer = _officer_of(officers, report)
     await uow.reports.add_event(
@@ -267,6 +277,14 @@ async def reply(
     )
     await _tell_reporter(uow, report, triage.notices.reply(report, text))
     return report
+
+
+async def hide_reporter(uow: UnitOfWork, resident: Resident, report_id: int) -> Report:
+    """The reporter asks that officers no longer see who filed their report."""
+    report = await _own(uow, resident, report_id)
+    if not report.anonymous:
+        await uow.reports.update(report.id, anonymous=True)
+    return replace(report, anonymous=True)
 
 
 async def mine(uow: UnitOfWork, resident: Resident, report_id: int) -> Report:
@@ -278,6 +296,7 @@ async def reopen(
     uow: UnitOfWork, resident: Resident, report_id: int, note: str, now: datetime, triage: Triage
 ) -> Report:
     """The reporter says a resolved report is not fixed: it opens again, with a new target."""
+    limits.bounded(note, limits.NOTE)
     report = await _own(uow, resident, report_id)
     if report.state is not ReportState.RESOLVED:
         raise MoveNotAllowed(report.state, REOPENED_TO)

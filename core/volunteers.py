@@ -145,14 +145,35 @@ async def leave(
     return Answer(call, SignupStatus.LEFT)
 
 
-async def open_calls_near(uow: UnitOfWork, resident_id: int, now: datetime) -> list[VolunteerCall]:
+@dataclass(frozen=True)
+class CallsNear:
+    """Calls taking sign-ups, the soonest first; `near` says whether they are those of the
+    wards of the alleys the resident follows, or (following none) those of every ward."""
+
+    calls: list[VolunteerCall]
+    near: bool
+
+
+async def open_calls_near(uow: UnitOfWork, resident_id: int, now: datetime) -> CallsNear:
     """Calls taking sign-ups in the wards of the alleys the resident follows (any ward when
     they follow none), the soonest first."""
     wards = {s.alley.ward.id for s in await uow.subscriptions.of_resident(resident_id)}
-    if not wards:
+    near = bool(wards)
+    if not near:
         wards = {ward.id for ward in await uow.wards.all()}
     calls = await uow.volunteers.calls(wards, open_only=True, limit=50)
-    return [call for call in calls if call.open_for_signups(now)]
+    return CallsNear([call for call in calls if call.open_for_signups(now)], near)
+
+
+async def unanswered_invitations(
+    uow: UnitOfWork, resident_id: int, now: datetime
+) -> list[VolunteerCall]:
+    """The calls near the resident, taking sign-ups, that they have neither joined nor said
+    they cannot join: the invitations still waiting for their answer."""
+    found = await open_calls_near(uow, resident_id, now)
+    if not found.near:
+        return []
+    return [c for c in found.calls if await status_of(uow, resident_id, c.id) is None]
 
 
 async def call_for_resident(uow: UnitOfWork, call_id: int) -> tuple[VolunteerCall, int]:

@@ -20,7 +20,7 @@ async def alley_of_code(uow: UnitOfWork, code: str) -> Alley | None:
 
 async def alley_of_typed_code(uow: UnitOfWork, code: str) -> Alley | None:
     """The alley of a code as typed, in any letter case (phones capitalise)."""
-    return await uow.alleys.by_code(code) or await uow.alleys.by_code(code.lower())
+    return await uow.alleys.by_code(code)
 
 
 async def nearest_alley(

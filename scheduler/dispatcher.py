@@ -20,6 +20,7 @@ from core.model import (
     OutboxStatus,
     Outcome,
 )
+from core.outages import Outage
 from core.ports import Messenger, UnitOfWorkFactory
 from scheduler.pacing import Pacer
 
@@ -67,6 +68,7 @@ class Dispatcher:
         self.only_chat = only_chat  # a console sends only to the person at its terminal
         self._wake = asyncio.Event()
         self._chat_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
+        self._database = Outage("the database (for the outbox)", log)
 
     def wake(self) -> None:
         """Something was queued: look at the outbox now rather than at the next tick."""
@@ -81,8 +83,9 @@ class Dispatcher:
             self._wake.clear()
             try:
                 sent = await self.send_due()
-            except Exception:
-                log.exception("the dispatcher could not read the outbox; trying again")
+                self._database.answered()
+            except Exception as error:
+                self._database.failed(error)
                 sent = 0
             if not sent and not stop.is_set():
                 with contextlib.suppress(TimeoutError):

@@ -16,8 +16,15 @@ from storage.shared import Now, insert_for
 
 REPLY = "reply"
 BROADCAST = "broadcast"
-# Messages the person never saw: their options cannot be what a typed number answers.
-NEVER_DELIVERED = (OutboxStatus.SKIPPED.value, OutboxStatus.FAILED.value)
+# Messages that reached the person (an uncertain one most likely did): only what they saw can
+# be what a typed number answers.
+DELIVERED = (OutboxStatus.SENT.value, OutboxStatus.UNCERTAIN.value)
+# A message on its way now may be on the person's screen before its sending is recorded: a
+# number typed the moment it shows answers it.
+SEEN = (*DELIVERED, OutboxStatus.SENDING.value)
+# How far back to look for the message whose options stand: notices without options between it
+# and now are passed over; more of them than this and nothing stands any more.
+RECENT = 20
 ENDED = (
     OutboxStatus.SENT.value,
     OutboxStatus.FAILED.value,
@@ -90,17 +97,28 @@ class OutboxRepository:
         return added if added >= 0 else len(rows)
 
     async def last_choices(self, channel: str, chat_id: str) -> tuple[Option, ...]:
-        options = await self.session.scalar(
-            select(OutboxRow.options)
+        rows = await self.session.execute(
+            select(OutboxRow.kind, OutboxRow.options)
             .where(
                 OutboxRow.channel == channel,
                 OutboxRow.chat_id == chat_id,
-                OutboxRow.status.not_in(NEVER_DELIVERED),
+                OutboxRow.status.in_(SEEN),
             )
-            .order_by(OutboxRow.id.desc())
-            .limit(1)
+            # In the order the person saw them: a bell queued early may arrive after replies,
+            # and what is on its way arrives after everything sent.
+            .order_by(
+                (OutboxRow.status == OutboxStatus.SENDING.value).desc(),
+                OutboxRow.sent_at.desc().nulls_last(),
+                OutboxRow.id.desc(),
+            )
+            .limit(RECENT)
         )
-        return tuple((str(label), str(data)) for label, data in options or ())
+        for kind, options in rows:
+            # A message with options asks; a reply without any says the question was answered
+            # (or left); a notice or a bell without any leaves the question standing.
+            if options or kind == REPLY:
+                return tuple((str(label), str(data)) for label, data in options or ())
+        return ()
 
     async def keys_since(self, kind: str, expiring_after: datetime) -> set[str]:
         found = await self.session.scalars(
@@ -252,7 +270,8 @@ class OutboxRepository:
         values: dict[str, object] = {
             "status": status.value,
             "claimed_until": None,
-            "sent_at": now if status is OutboxStatus.SENT else None,
+            # When it reached the person, or may have: the order they saw their messages in.
+            "sent_at": now if status.value in DELIVERED else None,
         }
         # Without news of its own, an ending keeps what happened on the way (taken back
         # after a crash, say): that is the record of a possible repeat.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import search
@@ -44,6 +44,10 @@ class WardRepository:
 
     async def by_code(self, code: str) -> Ward | None:
         row = await self.session.scalar(select(WardRow).where(WardRow.code == code))
+        if row is None:  # in any letter case, as alleys' codes
+            row = await self.session.scalar(
+                select(WardRow).where(func.lower(WardRow.code) == code.lower()).limit(1)
+            )
         return None if row is None else ward_from(row)
 
     async def officer_chat(self, ward_id: int) -> tuple[str, str] | None:
@@ -82,6 +86,10 @@ class AlleyRepository:
 
     async def by_code(self, code: str) -> Alley | None:
         found = (await self.session.execute(self._select().where(AlleyRow.code == code))).first()
+        if found is None:
+            # Codes are typed in any letter case (phones capitalise, posters shout).
+            query = self._select().where(func.lower(AlleyRow.code) == code.lower()).limit(1)
+            found = (await self.session.execute(query)).first()
         return None if found is None else alley_from(*found)
 
     async def in_ward(self, ward_id: int) -> list[Alley]:

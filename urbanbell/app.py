@@ -201,6 +201,7 @@ class ChannelEntry:
     turned_on_by: str = ""  # what to set, for an administrator who set no channel
     webhook_setting: str = ""
     webhook_url: Callable[[Settings], str | None] = lambda settings: None
+    buttons: bool = False  # options shown as buttons to press; else numbered, to type
 
 
 REGISTRY = (
@@ -214,6 +215,7 @@ REGISTRY = (
         turned_on_by="URBANBELL_TELEGRAM_TOKEN to the token BotFather gave you",
         webhook_setting="URBANBELL_TELEGRAM_WEBHOOK_URL",
         webhook_url=lambda s: s.telegram_webhook_url,
+        buttons=True,
     ),
     ChannelEntry(
         ZALO,
@@ -246,6 +248,7 @@ def build_conversation(
             settings.working_time(holidays),
             ReportWording(catalogues, settings.default_locale),
         ),
+        button_channels=frozenset(entry.name for entry in REGISTRY if entry.buttons),
     )
 
 

@@ -20,6 +20,7 @@ from core.open_reports import issue_key, issued_keys, revoke_key
 from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
 from locales import LANGUAGES
 from urbanbell.app import App, ServiceError, check_channels, open_app, serve
+from urbanbell.logs import configure_logging
 from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
@@ -33,13 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # The long-running bot tells what it does; in the terminal only problems show.
     level = logging.INFO if args.command is _run else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(level)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(f"urbanbell: {error}", file=sys.stderr)
         return 2
+    configure_logging(level, settings.secrets())
     try:
         code: int = asyncio.run(args.command(settings, args))
     except KeyboardInterrupt:

@@ -85,6 +85,14 @@ class Settings(BaseSettings):
             return self.telegram_paid_per_second
         return self.telegram_per_second
 
+    def secrets(self) -> tuple[str, ...]:
+        """Every value set here that the logs must never show."""
+        found = [self.telegram_token, self.zalo_token, self.webhook_secret]
+        password = make_url(self.database_url).password
+        return tuple(s.get_secret_value() for s in found if s is not None) + (
+            (str(password),) if password else ()
+        )
+
     @field_validator("database_url")
     @classmethod
     def _async_database(cls, value: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.chat.conversation import Conversation, NotStored
 from bot.chat.events import Incoming
 from core.keyed_locks import KeyedLocks
+from core.outages import Outage
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +78,13 @@ class Inbox:
         """Handle the event, trying again with growing waits while nothing can be stored: for
         a platform that will not deliver it again."""
         failures = 0
+        database = Outage(f"the database (for updates from {event.sender.channel})", log)
         while True:
             try:
                 await self.handle(event)
+                database.answered()
                 return
-            except NotStored:
+            except NotStored as error:
                 failures += 1
-                wait = retry_wait(failures)
-                log.warning(
-                    "could not store an update from %s; trying again in %.0f s",
-                    event.sender.channel,
-                    wait,
-                )
-                await asyncio.sleep(wait)
+                database.failed(error.__cause__ or error)
+                await asyncio.sleep(retry_wait(failures))

@@ -36,7 +36,8 @@ class Context:
     triage: Triage
     dialogue: DialogueState | None
     features: tuple[Feature, ...] = ()  # the command table, for /help
-    offered: tuple[Choice, ...] = ()  # the options of the bot's previous message
+    offered: tuple[Choice, ...] = ()  # the options standing: what a typed answer picks
+    buttons: bool = False  # the channel shows options as buttons; else they are numbered
     interrupted: DialogueState | None = None  # the dialogue a command has just left
     replies: list[Reply] = field(default_factory=list)
     _officers: list[Officer] | None = None
@@ -67,6 +68,14 @@ class Context:
         picture: Picture | None = None,
     ) -> None:
         self.replies.append(Reply(text, tuple(choices), document, picture=picture))
+
+    def pressing(self, choices: list[Choice] | tuple[Choice, ...], label: str) -> str:
+        """How to pick the option so labelled, in the channel's terms: press its button, or
+        type its number."""
+        if self.buttons:
+            return self._("press “{option}”").format(option=label)
+        number = next(n for n, choice in enumerate(choices, 1) if choice.label == label)
+        return self._("type {number} (“{option}”)").format(number=number, option=label)
 
     def begin(self, name: str, step: str, data: object | None = None) -> None:
         """Open a dialogue at `step`; its data (a dataclass) is kept between messages."""

@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot.chat.context import Context
 from bot.chat.events import Incoming, Kind
 from bot.chat.i18n import Catalogues
-from bot.chat.plain import parse_number
+from bot.chat.plain import picked
 from bot.chat.replies import Choice, Reply
 from bot.chat.router import Router
 from core.clock import Clock
@@ -36,6 +36,7 @@ class Conversation:
         default_locale: str,
         default_lead: int,
         triage: Triage,
+        button_channels: frozenset[str] = frozenset(),
     ) -> None:
         self.router = router
         self.uow_factory = uow_factory
@@ -45,6 +46,7 @@ class Conversation:
         self.default_locale = default_locale
         self.default_lead = default_lead
         self.triage = triage
+        self.button_channels = button_channels  # where options are buttons, not numbers
 
     async def handle(self, event: Incoming) -> list[Reply]:
         """Answer the event. The resident's state and the answer's effects are saved together,
@@ -77,18 +79,29 @@ class Conversation:
                     dialogue=memory.dialogue,
                     features=self.router.features,
                     offered=await self._offered(uow, event),
+                    buttons=sender.channel in self.button_channels,
                 )
                 if not self.router.takes_numbers(ctx.dialogue):
-                    event = _digit_as_choice(event, ctx.offered)
+                    event = _answer_as_choice(event, ctx.offered)
                 await self.router.dispatch(ctx, event)
                 await uow.dialogues.remember(resident.id, Memory(ctx.dialogue))
                 for reply in ctx.replies:
                     await uow.outbox.add(self._answer(event, resident.id, reply))
                 await uow.commit()
                 return ctx.replies
-        except Exception:
-            log.exception("could not answer %s from %s:%s", event.kind, sender.channel, sender.id)
-        return await self._apologise(event)
+        except Exception as error:
+            failure = error
+        # When not even the apology can be stored, the database is away: the channel, trying
+        # again, tells of that once; a traceback an update would flood the log meanwhile.
+        apology = await self._apologise(event)
+        log.error(
+            "could not answer %s from %s:%s",
+            event.kind,
+            sender.channel,
+            sender.id,
+            exc_info=failure,
+        )
+        return apology
 
     @staticmethod
     async def _offered(uow: UnitOfWork, event: Incoming) -> tuple[Choice, ...]:
@@ -109,7 +122,6 @@ class Conversation:
                 await uow.outbox.add(self._answer(event, None, sorry))
                 await uow.commit()
         except Exception as error:
-            log.exception("could not queue an apology to %s", event.reply_to)
             raise NotStored() from error
         return [sorry]
 
@@ -120,11 +132,9 @@ class Conversation:
         )
 
 
-def _digit_as_choice(event: Incoming, offered: tuple[Choice, ...]) -> Incoming:
-    """A number typed in answer to numbered options presses that option."""
-    picked = parse_number(event.text) if event.kind is Kind.TEXT and offered else None
-    if picked is not None:
-        index = picked - 1
-        if 0 <= index < len(offered):
-            return replace(event, kind=Kind.CHOICE, choice=offered[index].data, text="")
-    return event
+def _answer_as_choice(event: Incoming, offered: tuple[Choice, ...]) -> Incoming:
+    """Text that picks one of the options standing (its number, its words) presses it."""
+    choice = picked(event.text, offered) if event.kind is Kind.TEXT else None
+    if choice is None:
+        return event
+    return replace(event, kind=Kind.CHOICE, choice=choice.data, text="")

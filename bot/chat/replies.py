@@ -37,6 +37,7 @@ class Reply:
     photo: str | None = None  # the platform's file id of a photo, or its URL
     location: tuple[float, float] | None = None  # latitude, longitude
     picture: Picture | None = None
+    album: tuple[str, ...] = ()  # photos shown together (an album where the platform has one)
 
     def to_payload(self) -> dict[str, Any]:
         """The reply as JSON for the outbox."""
@@ -46,6 +47,8 @@ class Reply:
         }
         if self.photo is not None:
             payload["photo"] = self.photo
+        if self.album:
+            payload["album"] = list(self.album)
         if self.location is not None:
             payload["location"] = list(self.location)
         if self.document is not None:
@@ -78,6 +81,7 @@ class Reply:
             str(photo) if photo is not None else None,
             (float(location[0]), float(location[1])) if location else None,
             picture,
+            tuple(str(ref) for ref in payload.get("album", ())),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -10,6 +11,7 @@ from bot.chat.context import Context
 from bot.chat.dialogue import StaleDialogue
 from bot.chat.events import Incoming, Kind
 from bot.chat.table import ButtonHandler, Command, Feature, Handler, Step
+from core.errors import TextTooLong
 from core.model import DialogueState
 
 K = TypeVar("K")
@@ -51,8 +53,19 @@ class Router:
         return step is not None and step.numbers
 
     async def dispatch(self, ctx: Context, event: Incoming) -> None:
+        before = copy.deepcopy(ctx.dialogue)
         try:
             await self._dispatch(ctx, event)
+        except TextTooLong as refused:
+            # Whichever step refused it, the person is where they were and may send it shorter.
+            ctx.dialogue = before
+            ctx.replies.clear()
+            ctx.say(
+                ctx._(
+                    "That is too long: I can take at most {limit} characters. "
+                    "Please send it shorter."
+                ).format(limit=refused.limit)
+            )
         except StaleDialogue:
             # What was kept no longer fits the dialogue (an older version kept it): start over.
             ctx.end()

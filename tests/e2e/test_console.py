@@ -136,3 +136,25 @@ def test_demo_loads_the_demo_wards_once(env: dict[str, str]) -> None:
     again = run(env, "demo", "--lang", "en", lines=[])
     assert "demo wards loaded" not in again.stdout
     assert again.returncode == 0
+
+
+def test_options_are_answered_in_words_and_a_wrong_answer_gets_them_again(
+    env: dict[str, str], seed_file: Path
+) -> None:
+    run(env, "seed", str(seed_file))
+    chat = run(
+        env,
+        "console",
+        "--lang",
+        "en",
+        lines=["/start E2E-HEM-51", "30 phút", "/language", "9", "english", "/subscribe hẻm"],
+    )
+    assert chat.returncode == 0, chat.stderr
+    out = chat.stdout
+    assert "You now follow Hẻm 51 Đường 3 Tháng 2" in out
+    assert "Done: I will ring 30 minutes before the truck reaches" in out
+    hint = out.split("Which language should I speak?")[1]
+    assert "Please type the number of one of these options:" in hint
+    assert "Hello! I am Urban Bell" not in hint
+    assert "From now on I will speak English with you." in hint
+    assert "Traceback" not in out + chat.stderr

@@ -71,8 +71,11 @@ async def test_an_answer_that_is_no_option_gets_the_options_again(
     zalo: FakeZalo, database: str
 ) -> None:
     async with running(zalo_settings(zalo, database)):
+        # Each typed once the answer before it is on the screen: what a number answers.
         zalo.send_text(LAN, "/language")
-        zalo.send_text(LAN, "tiếng Anh")
+        await zalo.wait_for_messages(LAN, 1)
+        zalo.send_text(LAN, "tiếng Pháp")
+        await zalo.wait_for_messages(LAN, 2)
         zalo.send_text(LAN, "2")
         asked, again, switched = await zalo.wait_for_messages(LAN, 3)
 

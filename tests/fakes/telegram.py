@@ -35,7 +35,10 @@ Handler = Callable[[JSON], Awaitable[Any]]
 _LOGGER = logging.getLogger(__name__)
 
 # Methods whose successful answers are recorded in `sent` and paced by `limit`.
-SENDING_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendLocation"})
+SENDING_METHODS = frozenset(
+    {"sendMessage", "sendPhoto", "sendDocument", "sendLocation", "sendMediaGroup"}
+)
+MEDIA_GROUP = range(2, 11)  # an album holds 2 to 10 items
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
@@ -224,6 +227,7 @@ class FakeTelegram:
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
             "sendLocation": self._send_location,
+            "sendMediaGroup": self._send_media_group,
             "sendChatAction": self._send_chat_action,
             "answerCallbackQuery": self._answer_callback_query,
             "editMessageText": self._edit_message_text,
@@ -752,6 +756,28 @@ class FakeTelegram:
         if caption is not None:
             content["caption"] = caption
         return self._deliver("sendDocument", chat_id, params, caption, markup, content)
+
+    async def _send_media_group(self, params: JSON) -> list[JSON]:
+        """An album: 2 to 10 photos, or 2 to 10 documents, each becoming a message."""
+        chat_id = _chat_id(params)
+        media = params.get("media")
+        if not isinstance(media, list) or len(media) not in MEDIA_GROUP:
+            raise ApiError(400, "Bad Request: wrong number of media in the album")
+        kinds = {item.get("type") if isinstance(item, dict) else None for item in media}
+        if kinds not in ({"photo"}, {"document"}):
+            raise ApiError(400, "Bad Request: an album takes photos or documents, not both")
+        (kind,) = kinds
+        delivered = []
+        for item in media:
+            file_id, size = self._received_file(item, "media", f"{kind}s", "")
+            caption = item.get("caption")
+            content: JSON = {kind: {"file_id": file_id, "file_size": size}}
+            if caption is not None:
+                content["caption"] = caption
+            delivered.append(
+                self._deliver("sendMediaGroup", chat_id, params, caption, None, content)
+            )
+        return delivered
 
     async def _send_location(self, params: JSON) -> JSON:
         chat_id = _chat_id(params)

@@ -108,7 +108,11 @@ def test_zalo_errors_map_onto_the_outcomes_telegrams_do() -> None:
     assert outcome(400, "Bad Request: user not found") is Outcome.BLOCKED
     # A proxy's "404 Not Found" page, or a bare status, says nothing of the person.
     assert outcome(404, "Not Found", from_zalo=False) is Outcome.FAILED
-    assert outcome(403, "Forbidden", from_zalo=False) is Outcome.FAILED
+    assert outcome(403, "Forbidden: user not found", from_zalo=False) is Outcome.RETRY
+    # Zalo's table calls 403 an error on its side: no one is taken for gone on it alone.
+    assert outcome(403, "Forbidden") is Outcome.RETRY
+    assert outcome(418, "undocumented") is Outcome.RETRY
     assert outcome(503) is Outcome.RETRY
     assert outcome(504) is Outcome.UNCERTAIN
     assert outcome(400, "Bad Request: text is too long") is Outcome.FAILED
+    assert outcome_of(ZaloError(403, "Forbidden", True)).reason == "Zalo 403: Forbidden"

@@ -15,8 +15,9 @@ CHANNEL = "console"
 
 def render(reply: Reply) -> str:
     lines = [reply.text]
-    if reply.photo is not None:
-        lines.append(f"  [photo: {reply.photo}]")
+    for photo in (*reply.album, reply.photo):
+        if photo is not None:
+            lines.append(f"  [photo: {photo}]")
     if reply.location is not None:
         lines.append(f"  [location: {reply.location[0]:.5f}, {reply.location[1]:.5f}]")
     for attached in (reply.picture, reply.document):

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from bot.channels.cleaning import clean_text
 from bot.channels.inbox import Inbox
 from bot.chat.conversation import NotStored
 from bot.chat.events import Incoming, Sender
@@ -33,7 +34,7 @@ async def chat(
             break
         if line.strip():
             try:
-                await inbox.handle(Incoming.from_text(sender, line))
+                await inbox.handle(Incoming.from_text(sender, clean_text(line)))
             except NotStored:
                 print("(the database cannot be reached; please try again)", file=sys.stderr)
                 continue

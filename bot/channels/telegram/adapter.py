@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.channels.cleaning import clean_language, clean_name, clean_text
 from bot.chat.events import Incoming, Kind, Photo, Sender
 from bot.chat.plain import split_text
 from bot.chat.replies import Reply
@@ -25,29 +26,37 @@ def to_incoming(update: Update) -> Incoming | None:
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
         return None
-    sender = Sender(CHANNEL, str(user.id), user.full_name, user.language_code)
+    sender = Sender(
+        CHANNEL, str(user.id), clean_name(user.full_name), clean_language(user.language_code)
+    )
     common: dict[str, Any] = {"chat_id": str(chat.id), "key": str(update.update_id)}
     if update.callback_query is not None:
-        return Incoming(sender, Kind.CHOICE, choice=update.callback_query.data or "", **common)
+        return Incoming(
+            sender, Kind.CHOICE, choice=clean_text(update.callback_query.data or ""), **common
+        )
     message = update.message
     if message is None:
         return None
     if message.text is not None:
-        return Incoming.from_text(sender, message.text, **common)
+        return Incoming.from_text(sender, clean_text(message.text), **common)
     if message.location is not None:
         where = (message.location.latitude, message.location.longitude)
         return Incoming(sender, Kind.LOCATION, location=where, **common)
     if message.photo:
         biggest = max(message.photo, key=lambda p: p.width * p.height)
-        photo = Photo(biggest.file_id, biggest.file_size, message.caption or "")
+        photo = Photo(biggest.file_id, biggest.file_size, clean_text(message.caption or ""))
         return Incoming(sender, Kind.PHOTO, photo=photo, **common)
     document = message.document
     if document is not None and document.mime_type in IMAGE_TYPES:
         # A picture sent as a file keeps its full size, up to the 20 MB a bot may download.
-        photo = Photo(IMAGE_FILE + document.file_id, document.file_size, message.caption or "")
+        photo = Photo(
+            IMAGE_FILE + document.file_id, document.file_size, clean_text(message.caption or "")
+        )
         return Incoming(sender, Kind.PHOTO, photo=photo, **common)
     if message.contact is not None:
-        return Incoming(sender, Kind.CONTACT, phone=message.contact.phone_number, **common)
+        return Incoming(
+            sender, Kind.CONTACT, phone=clean_text(message.contact.phone_number), **common
+        )
     return Incoming(sender, Kind.OTHER, **common)
 
 

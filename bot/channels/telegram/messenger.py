@@ -8,7 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram import Bot, InlineKeyboardMarkup, InputFile
+from telegram import (
+    Bot,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaDocument,
+    InputMediaPhoto,
+)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.channels.parts import send_parts
@@ -18,6 +24,7 @@ from core.model import Delivery, Outcome
 
 # Failures that happen once the request was sent: waiting for or reading the answer.
 AFTER_SENDING = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
+ALBUM_LIMIT = 10  # items of one sendMediaGroup
 
 
 class TelegramMessenger:
@@ -45,6 +52,9 @@ class TelegramMessenger:
             last = number == len(parts) and not attachments
             markup = keyboard if last else None
             steps.append(functools.partial(self._text, chat, part, markup))
+        # An album carries no buttons: it goes between the text and what may carry them.
+        for album in _albums(reply.album):
+            steps.append(functools.partial(self._album, chat, album))
         for number, attachment in enumerate(attachments, 1):
             markup = keyboard if number == len(attachments) else None
             steps.append(functools.partial(self._attach, chat, attachment, markup))
@@ -54,6 +64,17 @@ class TelegramMessenger:
         await self.bot.send_message(
             chat, text, reply_markup=markup, allow_paid_broadcast=self.paid
         )
+
+    async def _album(self, chat: int, refs: tuple[str, ...]) -> None:
+        if len(refs) == 1:
+            await self._attach(chat, refs[0], None)
+            return
+        media: list[InputMediaPhoto] | list[InputMediaDocument]
+        if refs[0].startswith(IMAGE_FILE):
+            media = [InputMediaDocument(ref.removeprefix(IMAGE_FILE)) for ref in refs]
+        else:
+            media = [InputMediaPhoto(ref) for ref in refs]
+        await self.bot.send_media_group(chat, media, allow_paid_broadcast=self.paid)
 
     async def _attach(
         self,
@@ -87,6 +108,16 @@ class TelegramMessenger:
                 await self.bot.send_document(
                     chat, upload, reply_markup=markup, allow_paid_broadcast=self.paid
                 )
+
+
+def _albums(refs: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Photos in albums Telegram takes: photos apart from pictures sent as files (an album
+    holds one kind), at most 10 to an album."""
+    albums: list[tuple[str, ...]] = []
+    for as_files in (False, True):
+        kind = tuple(ref for ref in refs if ref.startswith(IMAGE_FILE) is as_files)
+        albums.extend(kind[i : i + ALBUM_LIMIT] for i in range(0, len(kind), ALBUM_LIMIT))
+    return albums
 
 
 def outcome_of(error: TelegramError) -> Delivery:

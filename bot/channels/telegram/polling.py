@@ -11,6 +11,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.inbox import Inbox, retry_wait
 from bot.channels.telegram.updates import handle_updates
+from core.outages import Outage
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +29,15 @@ async def poll(bot: Bot, inbox: Inbox, poll_seconds: int = 30) -> None:
     offset: int | None = None
     failures = 0
     unstored = 0
+    telegram = Outage("Telegram (getUpdates)", log)
+    database = Outage("the database (for incoming updates)", log)
     while True:
         try:
             updates = await bot.get_updates(
                 offset=offset, timeout=poll_seconds, allowed_updates=ALLOWED_UPDATES
             )
             failures = 0
+            telegram.answered()
         except (InvalidToken, Conflict):
             raise
         except RetryAfter as error:
@@ -42,9 +46,8 @@ async def poll(bot: Bot, inbox: Inbox, poll_seconds: int = 30) -> None:
             continue
         except TelegramError as error:
             failures += 1
-            delay = min(2.0**failures, 60.0)
-            log.warning("getUpdates failed (%s); trying again in %.0f s", error, delay)
-            await asyncio.sleep(delay)
+            telegram.failed(error)
+            await asyncio.sleep(min(2.0**failures, 60.0))
             continue
         if not updates:
             continue
@@ -52,9 +55,9 @@ async def poll(bot: Bot, inbox: Inbox, poll_seconds: int = 30) -> None:
         if failed is None:
             offset = updates[-1].update_id + 1
             unstored = 0
+            database.answered()
             continue
         offset = updates[failed].update_id
         unstored += 1
-        delay = retry_wait(unstored)
-        log.warning("update %d could not be stored; asking again in %.0f s", offset, delay)
-        await asyncio.sleep(delay)
+        database.failed(f"update {offset} could not be stored")
+        await asyncio.sleep(retry_wait(unstored))

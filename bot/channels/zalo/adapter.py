@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.cleaning import clean_name, clean_text
 from bot.chat.events import Incoming, Kind, Photo, Sender
 from bot.chat.plain import numbered, split_text
 from bot.chat.replies import Reply
@@ -23,6 +24,7 @@ class Outgoing:
 
     parts: list[str]
     photo: str | None
+    album: list[str]  # Zalo has no albums: photos one by one
 
 
 def unwrap(body: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -42,16 +44,16 @@ def to_incoming(update: Mapping[str, Any]) -> Incoming | None:
         return None
     name = author.get("display_name") or author.get("name")
     # Zalo tells no language: the resident's choice, else the ward's default, decides.
-    sender = Sender(CHANNEL, str(author["id"]), str(name) if name else None)
+    sender = Sender(CHANNEL, str(author["id"]), clean_name(str(name)) if name else None)
     common: dict[str, Any] = {"chat_id": str(chat.get("id") or author["id"])}
     if message_id := message.get("message_id"):
         common["key"] = _key(str(message_id))
     match update.get("event_name"):
         case "message.text.received" if isinstance(text := message.get("text"), str):
-            return Incoming.from_text(sender, text, **common)
+            return Incoming.from_text(sender, clean_text(text), **common)
         case "message.image.received" if message.get("photo_url") or message.get("photo"):
             url = str(message.get("photo_url") or message.get("photo"))
-            photo = Photo(url, None, str(message.get("caption") or ""))
+            photo = Photo(url, None, clean_text(str(message.get("caption") or "")))
             return Incoming(sender, Kind.PHOTO, photo=photo, **common)
     # A sticker, or anything Zalo itself calls unsupported: answered politely.
     return Incoming(sender, Kind.OTHER, **common)
@@ -71,10 +73,13 @@ def render(payload: Mapping[str, Any]) -> Outgoing:
         blocks.append(MAPS.format(latitude=latitude, longitude=longitude))
     if reply.choices:
         blocks.append("\n".join(numbered(reply.choices)))
-    photo = (
-        reply.photo if reply.photo and reply.photo.startswith(("https://", "http://")) else None
-    )
-    return Outgoing(split_text("\n\n".join(blocks), TEXT_LIMIT), photo)
+    photo = reply.photo if reply.photo and _is_url(reply.photo) else None
+    album = [ref for ref in reply.album if _is_url(ref)]
+    return Outgoing(split_text("\n\n".join(blocks), TEXT_LIMIT), photo, album)
+
+
+def _is_url(ref: str) -> bool:
+    return ref.startswith(("https://", "http://"))
 
 
 def _key(message_id: str) -> str:

@@ -51,7 +51,9 @@ class ZaloClient:
         try:
             body = response.json()
         except ValueError:
-            raise ZaloError(response.status_code, response.text[:200]) from None
+            # Not Zalo's answer (a proxy's page, which may echo the URL and the token in it):
+            # the status says enough, its text is never kept.
+            raise ZaloError(response.status_code, response.reason_phrase or "not JSON") from None
         if not isinstance(body, Mapping):
             raise ZaloError(response.status_code, "not a JSON object")
         if body.get("ok") is True:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -21,6 +22,13 @@ AFTER_SENDING = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 # Zalo publishes no retry_after; after "too many requests" the whole bot waits this long.
 QUOTA_WAIT = 30.0
 LEFT_OUT = ("document", "picture")  # files: the Zalo Bot Platform sends photos by URL only
+# Zalo's words for a person the bot can no longer write to.
+UNREACHABLE = re.compile(
+    r"blocked|user (?:is )?not found|chat not found|not a follower|unfollow|"
+    r"(?:user|recipient) (?:is )?(?:deactivated|deleted|unavailable)|"
+    r"cannot send to (?:this )?user",
+    re.IGNORECASE,
+)
 
 
 class ZaloMessenger:
@@ -43,8 +51,9 @@ class ZaloMessenger:
             for part in outgoing.parts
             if part
         ]
-        if outgoing.photo is not None:
-            steps.append(functools.partial(self.client.send_photo, chat_id, outgoing.photo))
+        for photo in [*outgoing.album, outgoing.photo]:
+            if photo is not None:
+                steps.append(functools.partial(self.client.send_photo, chat_id, photo))
         return await send_parts(payload, steps, (ZaloError, httpx.HTTPError), _outcome)
 
 
@@ -58,20 +67,25 @@ def _outcome(error: Exception) -> Delivery:
 
 
 def outcome_of(error: ZaloError) -> Delivery:
-    """What a Zalo error means for the message: wait, stop, retry, or give up."""
-    reason = f"Zalo {error.code}: {error.description}"
+    """What a Zalo error means for the message: wait, stop, retry, or give up.
+
+    Zalo's error table lists 403 as an error on its side and 404 as an invalid request, so no
+    code alone says the person cannot be reached: only Zalo's own answer saying so marks them
+    inactive. A code the table does not explain is tried again with growing waits, then fails;
+    nobody is marked inactive for it.
+    """
+    source = "Zalo" if error.from_zalo else "HTTP (not Zalo's answer)"
+    reason = f"{source} {error.code}: {error.description}"
+    if error.from_zalo and UNREACHABLE.search(error.description):
+        return Delivery(Outcome.BLOCKED, reason)
     match error.code:
         case 429:
             return Delivery(Outcome.RETRY_AFTER, reason, QUOTA_WAIT)
-        case 403 if error.from_zalo:
-            # The person blocked the bot or may no longer be written to.
-            return Delivery(Outcome.BLOCKED, reason)
-        case 400 | 404 if error.from_zalo and "not found" in error.description.lower():
-            return Delivery(Outcome.BLOCKED, reason)
-        case 500 | 502 | 503:
-            return Delivery(Outcome.RETRY, reason)
         case 408 | 504:
             # Zalo gave up waiting on itself: the message may have gone.
             return Delivery(Outcome.UNCERTAIN, reason)
-        case _:
+        case 400 | 401 | 404:
+            # The request itself is wrong (a text too long, a bad token): again is no better.
             return Delivery(Outcome.FAILED, reason)
+        case _:
+            return Delivery(Outcome.RETRY, reason)

@@ -14,6 +14,7 @@ from bot.channels.channel import ChannelError
 from bot.channels.inbox import Inbox
 from bot.channels.zalo.adapter import to_incoming
 from bot.channels.zalo.client import ZaloClient, ZaloError
+from core.outages import Outage
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +45,23 @@ async def _with_retries(call: Callable[[], Awaitable[T]]) -> T:
     """Call Zalo until it answers, backing off while it or the network fails; a refused
     token stops the channel with one line."""
     failures = 0
+    zalo = Outage("Zalo", log)
     while True:
         try:
-            return await call()
+            answer = await call()
+            zalo.answered()
+            return answer
         except ZaloError as error:
             if error.code in REFUSED:
                 raise ChannelError(
                     f"setting URBANBELL_ZALO_TOKEN: Zalo refused it ({error})"
                 ) from None
             failures += 1
-            await _back_off(failures, error)
+            zalo.failed(error)
         except httpx.HTTPError as error:
             failures += 1
-            await _back_off(failures, error)
+            zalo.failed(error)
+        await asyncio.sleep(min(2.0**failures, 60.0))
 
 
 async def handle_until_stored(inbox: Inbox, update: Mapping[str, Any]) -> None:
@@ -65,9 +70,3 @@ async def handle_until_stored(inbox: Inbox, update: Mapping[str, Any]) -> None:
     event = to_incoming(update)
     if event is not None:
         await inbox.handle_until_stored(event)
-
-
-async def _back_off(failures: int, error: Exception) -> None:
-    delay = min(2.0**failures, 60.0)
-    log.warning("Zalo getUpdates failed (%s); trying again in %.0f s", error, delay)
-    await asyncio.sleep(delay)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
-from bot.chat.plain import is_number
+from bot.chat.plain import echoed, is_number
 from bot.chat.render import alley_name, next_collection
 from bot.chat.replies import Choice
-from bot.features.general.handlers import CANCEL, HELP, free_text, out_of_date
+from bot.features.general.handlers import CANCEL, HELP, free_text, not_a_choice, out_of_date
 from core import subscriptions, wards
 from core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound, WardNotFound
 from core.model import LEAD_TIMES, Alley
@@ -19,6 +20,7 @@ SEARCH = "subscribe"
 ALLEY_CODE = re.compile(r"[A-Za-z0-9_-]{1,48}")
 # Button prefixes, kept as they are: buttons already in residents' chats still carry them.
 FIND = "find"
+FIND_MORE = "findmore"
 WARDS = "wards"
 WARD = "ward"
 FOLLOW = "sub"
@@ -38,6 +40,13 @@ async def start(ctx: Context, event: Incoming) -> None:
         _greeting(ctx) + "\n\n" + _("Find your alley to begin:"),
         [Choice(_("Find my alley"), FIND), Choice(_("What can you do?"), HELP)],
     )
+
+
+@dataclass
+class Search:
+    """The words of the alley search under way, for its next page."""
+
+    query: str = ""
 
 
 async def subscribe(ctx: Context, event: Incoming) -> None:
@@ -75,14 +84,19 @@ async def typed_outside_dialogue(ctx: Context, event: Incoming) -> None:
     """Follow the alley whose code was typed, as its poster shows it; greet a newcomer.
 
     On Zalo there is no deep link and no /start: a resident's first message is whatever they
-    type, so a newcomer is greeted and asked for the code on their alley's poster.
+    type, so a newcomer is greeted and asked for the code on their alley's poster. Text that
+    answers none of the options standing gets them again; officers are never newcomers.
     """
     _ = ctx._
     alley = await _alley_of_code(ctx, event.text)
     if alley is not None:
         await _follow(ctx, alley.code)
         return
-    if await subscriptions.subscriptions_of(ctx.uow, ctx.resident.id):
+    if ctx.offered:
+        # They were answering the message on their screen: say how, not hello.
+        await not_a_choice(ctx, event)
+        return
+    if await ctx.officers() or await subscriptions.subscriptions_of(ctx.uow, ctx.resident.id):
         await free_text(ctx, event)
         return
     ctx.begin(SEARCH, "search")
@@ -244,7 +258,7 @@ async def _follow(ctx: Context, code: str) -> None:
     except AlleyNotFound:
         ctx.begin(SEARCH, "search")
         ctx.say(
-            _("No alley has the code “{code}”. Type its name instead:").format(code=code),
+            _("No alley has the code “{code}”. Type its name instead:").format(code=echoed(code)),
             await _ward_choices(ctx),
         )
         return
@@ -266,20 +280,36 @@ async def _follow(ctx: Context, code: str) -> None:
     )
 
 
-async def _search(ctx: Context, query: str) -> None:
+async def more_found(ctx: Context, args: list[str]) -> None:
+    """The next page of the alley search under way."""
+    if ctx.dialogue is None or ctx.dialogue.name != SEARCH or len(args) != 1:
+        await out_of_date(ctx, args)
+        return
+    query = ctx.data(Search).query
+    if not query or not is_number(args[0]):
+        await out_of_date(ctx, args)
+        return
+    await _search(ctx, query, int(args[0]))
+
+
+async def _search(ctx: Context, query: str, page: int = 0) -> None:
     _ = ctx._
-    found = await subscriptions.find_alleys(ctx.uow, query)
+    ctx.keep(Search(query))
+    # One more than a page: whether there is a next one.
+    found = await subscriptions.find_alleys(ctx.uow, query, PAGE + 1, page * PAGE)
     if not found:
         ctx.say(
             _("I found no alley matching “{query}”. Try other words, or pick your ward:").format(
-                query=query
+                query=echoed(query)
             ),
             await _ward_choices(ctx),
         )
         return
-    choices = [Choice(alley_name(alley), f"{FOLLOW}:{alley.code}") for alley in found]
+    choices = [Choice(alley_name(alley), f"{FOLLOW}:{alley.code}") for alley in found[:PAGE]]
+    if len(found) > PAGE:
+        choices.append(Choice(_("More…"), f"{FIND_MORE}:{page + 1}"))
     choices.append(Choice(_("Pick from my ward's list"), WARDS))
-    ctx.say(_("Alleys matching “{query}”; pick yours:").format(query=query), choices)
+    ctx.say(_("Alleys matching “{query}”; pick yours:").format(query=echoed(query)), choices)
 
 
 def _greeting(ctx: Context) -> str:

@@ -61,6 +61,7 @@ FEATURE = Feature(
     ),
     buttons=(
         Button(subscriptions.FIND, subscriptions.ask_for_alley),
+        Button(subscriptions.FIND_MORE, subscriptions.more_found),
         Button(subscriptions.WARDS, subscriptions.list_wards),
         Button(subscriptions.WARD, subscriptions.pick_ward),
         Button(subscriptions.FOLLOW, subscriptions.follow),

@@ -120,7 +120,9 @@ async def measure_typed(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     value = _number(event.text)
     if value is None:
-        ctx.say(_("Please write a number (0 or more), or press “Skip”."))
+        choices = [Choice(_("Skip"), SKIP_MEASURE)]
+        how = ctx.pressing(choices, choices[0].label)
+        ctx.say(_("Please write a number (0 or more), or {how}.").format(how=how), choices)
         return
     await _measured(ctx, value)
 
@@ -196,12 +198,11 @@ async def _ask_came(ctx: Context, data: Closing, roster: Roster) -> None:
         for s in roster.joined
     ]
     choices.append(Choice(_("Done"), CAME_DONE))
-    ctx.say(
-        _("Who came to {title}? Tap a name to change it (✅ came).").format(
-            title=roster.call.title
-        ),
-        choices,
-    )
+    if ctx.buttons:
+        ask = _("Who came to {title}? Tap a name to change it (✅ came).")
+    else:
+        ask = _("Who came to {title}? Type a name's number to change it (✅ came).")
+    ctx.say(ask.format(title=roster.call.title), choices)
 
 
 async def _hours(ctx: Context, text: str) -> None:

@@ -242,7 +242,9 @@ async def bring_typed(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     bring = event.text.strip()
     if not bring or len(bring) > MAX_TEXT:
-        ctx.say(_("Please write what to bring, or press “Nothing special”."))
+        choices = [Choice(_("Nothing special"), NOTHING_TO_BRING)]
+        how = ctx.pressing(choices, choices[0].label)
+        ctx.say(_("Please write what to bring, or {how}.").format(how=how), choices)
         return
     data = ctx.data(NewCall)
     data.bring_given, data.bring = True, bring

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
-from bot.chat.plain import is_number
+from bot.chat.plain import clipped, is_number
 from bot.chat.replies import Choice
 from bot.features.calls.organisers import (
     call_wording,
@@ -72,7 +72,7 @@ async def list_offers(ctx: Context, args: list[str]) -> None:
             line += " — " + _("free: {when}").format(when=offer.available)
         lines.append(line)
         label = _("Invite {name}").format(name=name(ctx, offer.resident.name))
-        choices.append(Choice(label[:60], f"{CALL_FOR_OFFER}:{offer.id}"))
+        choices.append(Choice(clipped(label), f"{CALL_FOR_OFFER}:{offer.id}"))
     ctx.say("\n".join(lines), choices)
 
 
@@ -95,7 +95,7 @@ async def offers_for_call(ctx: Context, args: list[str]) -> None:
             f"{offer.description}"
         )
         label = _("Invite {name}").format(name=name(ctx, offer.resident.name))
-        choices.append(Choice(label[:60], f"{INVITE}:{call.id}:{offer.id}"))
+        choices.append(Choice(clipped(label), f"{INVITE}:{call.id}:{offer.id}"))
     ctx.say("\n".join(lines), choices)
 
 
@@ -121,7 +121,7 @@ async def pick_call_for_offer(ctx: Context, args: list[str]) -> None:
         return
     ctx.say(
         _("Invite {name} to which call?").format(name=name(ctx, offer.resident.name)),
-        [Choice(f"#{c.id} {c.title}"[:60], f"{INVITE}:{c.id}:{offer.id}") for c in calls],
+        [Choice(clipped(f"#{c.id} {c.title}"), f"{INVITE}:{c.id}:{offer.id}") for c in calls],
     )
 
 

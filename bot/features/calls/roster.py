@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
+from bot.chat.plain import clipped
 from bot.chat.replies import Choice
 from bot.features.calls import closing, offers
 from bot.features.calls.organisers import call_wording, name, roster_on_button
@@ -52,7 +53,7 @@ async def list_calls(ctx: Context, event: Incoming) -> None:
                 waiting=counts.get(SignupStatus.WAITLISTED, 0),
             )
         )
-        choices.append(Choice(f"#{call.id} {call.title}"[:60], f"{SHOW_CALL}:{call.id}"))
+        choices.append(Choice(clipped(f"#{call.id} {call.title}"), f"{SHOW_CALL}:{call.id}"))
     ctx.say("\n".join(lines), choices)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
-from bot.chat.plain import is_number
+from bot.chat.plain import LABEL, clipped, is_number
 from bot.chat.replies import Choice
 from bot.features.calls.wording import (
     OFFER_NAMES,
@@ -19,7 +19,7 @@ from bot.features.calls.wording import (
     when,
 )
 from bot.features.general.handlers import out_of_date
-from core import offers, volunteers
+from core import limits, offers, volunteers
 from core.errors import (
     CallNotFound,
     InvalidCall,
@@ -53,14 +53,25 @@ class OfferDraft:
 async def volunteer(ctx: Context, event: Incoming) -> None:
     """List the calls taking sign-ups near the resident, and ways to offer help."""
     _ = ctx._
-    calls = await volunteers.open_calls_near(ctx.uow, ctx.resident.id, ctx.now)
-    choices = [
-        Choice(f"{c.title} · {when(c, ctx.language)}"[:60], f"{SHOW_CALL}:{c.id}") for c in calls
-    ]
+    found = await volunteers.open_calls_near(ctx.uow, ctx.resident.id, ctx.now)
+    choices = []
+    for call in found.calls:
+        at = f" · {when(call, ctx.language)}"
+        choices.append(Choice(clipped(call.title, LABEL - len(at)) + at, f"{SHOW_CALL}:{call.id}"))
     choices.append(Choice(_("Offer help"), OFFER_HELP))
     if await offers.offers_of(ctx.uow, ctx.resident.id):
         choices.append(Choice(_("My offers"), MY_OFFERS))
-    if calls:
+    if not found.near:
+        # Nothing is near someone who follows no alley: say so rather than guess.
+        text = _(
+            "You follow no alley, so I cannot tell which calls are near you; send /subscribe "
+            "to follow yours."
+        )
+        if found.calls:
+            text += "\n" + _("Volunteer calls of every ward; pick one to see it and join:")
+        else:
+            text += "\n" + _("No volunteer call takes sign-ups now. You can offer help instead:")
+    elif found.calls:
         text = _("Volunteer calls near you; pick one to see it and join:")
     else:
         text = _("No volunteer call near you takes sign-ups now. You can offer help instead:")
@@ -261,7 +272,7 @@ async def available_typed(ctx: Context, event: Incoming) -> None:
     """When the resident is free: the offer is complete."""
     _ = ctx._
     text = event.text.strip()
-    if not text or len(text) > 300:
+    if not text or len(text) > limits.AVAILABLE:
         ctx.say(_("Please say in a few words when you are free."))
         return
     await _save_offer(ctx, text)
@@ -287,7 +298,7 @@ async def my_offers(ctx: Context, args: list[str]) -> None:
     for offer in mine:
         lines.append(f"• {offer.ward.name}, {_(OFFER_NAMES[offer.kind])}: {offer.description}")
         label = _("Take back: {what}").format(what=offer.description)
-        choices.append(Choice(label[:60], f"{WITHDRAW_OFFER}:{offer.id}"))
+        choices.append(Choice(clipped(label), f"{WITHDRAW_OFFER}:{offer.id}"))
     ctx.say("\n".join(lines), choices)
 
 

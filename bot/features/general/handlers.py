@@ -114,7 +114,10 @@ async def unexpected(ctx: Context, event: Incoming) -> None:
 async def not_a_choice(ctx: Context, event: Incoming) -> None:
     """Offer the options again when the answer is none of them."""
     _ = ctx._
-    ctx.say(_("Please answer with the number of one of these options:"), ctx.offered)
+    if ctx.buttons:
+        ctx.say(_("Please press one of these buttons:"), ctx.offered)
+    else:
+        ctx.say(_("Please type the number of one of these options:"), ctx.offered)
 
 
 async def out_of_date(ctx: Context, _args: list[str]) -> None:

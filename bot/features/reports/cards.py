@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat.i18n import N_
 from bot.chat.render import day_name, hhmm
+from core import limits
 from core.reports import Category, EventKind, Report, ReportState
 
 Gettext = Callable[[str], str]
@@ -63,9 +64,12 @@ def map_link(where: tuple[float, float]) -> str:
     return f"https://www.openstreetmap.org/?mlat={where[0]:.6f}&mlon={where[1]:.6f}#map=19/{where[0]:.6f}/{where[1]:.6f}"
 
 
-def officer_card(_: Gettext, report: Report, language: str, now: datetime) -> str:
+def officer_card(
+    _: Gettext, report: Report, language: str, now: datetime, whole: bool = True
+) -> str:
     """Everything an officer of the report's ward may know of it, personal data included
-    unless the reporter chose to stay anonymous."""
+    unless the reporter chose to stay anonymous. A notice (`whole=False`) carries the start
+    of a long description and `/show` for the rest, so it stays one message."""
     lines = [title(_, report), _("State: {state}").format(state=_(STATE_NAMES[report.state]))]
     lines.append(_("Filed: {when}").format(when=when(report.created_at, report, language)))
     if report.collection_at is not None:
@@ -75,7 +79,11 @@ def officer_card(_: Gettext, report: Report, language: str, now: datetime) -> st
             )
         )
     lines.append("")
-    lines.append(report.description)
+    if whole or len(report.description) <= limits.NOTICE_EXCERPT:
+        lines.append(report.description)
+    else:
+        lines.append(report.description[: limits.NOTICE_EXCERPT].rstrip() + "…")
+        lines.append(_("The rest: /show {number}").format(number=report.id))
     lines.append("")
     if report.anonymous:
         lines.append(_("From: an anonymous resident"))

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 from bot.chat.context import Context
 from bot.chat.dialogue import StaleDialogue
 from bot.chat.events import Incoming, Kind
-from bot.chat.plain import parse_number
+from bot.chat.plain import echoed, parse_number
 from bot.chat.render import alley_name
 from bot.chat.replies import Choice
 from bot.features.general.handlers import CANCEL, out_of_date
 from bot.features.reports.attachments import photo_fits
 from bot.features.reports.cards import CATEGORY_NAMES
 from bot.features.reports.following import add_more_buttons
-from core import search, subscriptions, triage, wards
+from core import limits, search, subscriptions, triage, wards
 from core.errors import TooManyReports
 from core.model import Alley
 from core.reports import Category, Report
@@ -94,9 +94,11 @@ async def pick_category(ctx: Context, args: list[str]) -> None:
 async def describe(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     draft = ctx.data(ReportDraft)
-    draft.description = event.text
+    draft.description = limits.bounded(event.text, limits.DESCRIPTION)
     ctx.keep(draft, step="photos")
-    ctx.say(_("Send one or more photos if you can, then press Next."), _next_choices(ctx))
+    choices = _next_choices(ctx)
+    how = ctx.pressing(choices, choices[0].label)
+    ctx.say(_("Send one or more photos if you can, then {how}.").format(how=how), choices)
 
 
 async def add_photo(ctx: Context, event: Incoming) -> None:
@@ -106,14 +108,31 @@ async def add_photo(ctx: Context, event: Incoming) -> None:
     if not photo_fits(ctx, event, next_step):
         return
     assert event.photo is not None
+    _ = ctx._
+    if len(draft.photos) >= limits.PHOTOS:
+        ctx.say(
+            _("A report takes at most {count} photos; that one was not added. Press Next.").format(
+                count=limits.PHOTOS
+            ),
+            next_step,
+        )
+        return
     draft.photos.append(event.photo.ref)
     ctx.keep(draft)
+    if len(draft.photos) == limits.PHOTOS:
+        ctx.say(
+            _("{count} photos added, as many as a report takes. Press Next.").format(
+                count=limits.PHOTOS
+            ),
+            next_step,
+        )
+        return
     ctx.say(
         ctx.ngettext(
-            "{count} photo added. Send more, or press Next.",
-            "{count} photos added. Send more, or press Next.",
+            "{count} photo added. Send more, or {how}.",
+            "{count} photos added. Send more, or {how}.",
             len(draft.photos),
-        ).format(count=len(draft.photos)),
+        ).format(count=len(draft.photos), how=ctx.pressing(next_step, next_step[0].label)),
         next_step,
     )
 
@@ -139,7 +158,7 @@ async def where_pin(ctx: Context, event: Incoming) -> None:
             ctx.say(
                 _(
                     "I found no alley matching “{query}”. Try other words, or share a location."
-                ).format(query=event.text)
+                ).format(query=echoed(event.text))
             )
             return
         ctx.say(
@@ -260,7 +279,11 @@ async def _quick(ctx: Context, args: str) -> None:
             )
         )
         return
-    draft = ReportDraft(category=category, description=description.strip(), quick=True)
+    draft = ReportDraft(
+        category=category,
+        description=limits.bounded(description.strip(), limits.DESCRIPTION),
+        quick=True,
+    )
     mine = await subscriptions.subscriptions_of(ctx.uow, ctx.resident.id)
     if not mine:
         ctx.begin(DIALOGUE, "where", draft)
@@ -341,7 +364,13 @@ def _thank(ctx: Context, filed: Report, quick: bool) -> None:
         "Thank you! Your report is #{number}. The ward's officers are told; I will write "
         "to you when its state changes. /myreports lists your reports."
     ).format(number=filed.id)
-    ctx.say(text, add_more_buttons(_, filed.id) if quick else [])
+    if quick and not filed.anonymous:
+        # A quick report asks nothing: say whose name it carries, and how to take it off.
+        text += "\n" + _(
+            "It was filed with your name, so the officers may contact you; press "
+            "“Make it anonymous” if they should not know who you are."
+        )
+    ctx.say(text, add_more_buttons(_, filed.id, named=not filed.anonymous) if quick else [])
 
 
 def _next_choices(ctx: Context) -> list[Choice]:

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
-from bot.chat.plain import parse_number
+from bot.chat.plain import LABEL, clipped, parse_number
 from bot.chat.replies import Choice
+from bot.features.calls.wording import join_choices
 from bot.features.general.handlers import out_of_date
 from bot.features.reports.attachments import photo_fits
 from bot.features.reports.cards import STATE_NAMES, Gettext, title, when
-from core import report_reads, triage
-from core.errors import MoveNotAllowed, ReportNotFound
-from core.reports import Report
+from core import report_reads, triage, volunteers
+from core.errors import MoveNotAllowed, ReportNotFound, TooManyPhotos
+from core.reports import Report, ReportState
 
 ADD = "report-add"
 REOPEN = "report-reopen"
@@ -41,10 +42,11 @@ class Reopen:
 async def my_reports(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     mine = await report_reads.filed_by(ctx.uow, ctx.resident.id, MY_REPORTS)
-    if not mine:
+    invitations = await volunteers.unanswered_invitations(ctx.uow, ctx.resident.id, ctx.now)
+    if not mine and not invitations:
         ctx.say(_("You have filed no report yet. Send /report to file one."))
         return
-    lines = [_("Your reports, newest first:")]
+    lines = [_("Your reports, newest first:")] if mine else []
     for found in mine:
         lines.append(
             _("{title}: {state} (filed {when})").format(
@@ -53,22 +55,62 @@ async def my_reports(ctx: Context, event: Incoming) -> None:
                 when=when(found.created_at, found, ctx.language),
             )
         )
-    ctx.say("\n".join(lines))
+    # The questions still waiting for the resident, asked again where they can be found.
+    waiting = [found for found in mine if _asks_if_fixed(found)]
+    choices = []
+    for found in waiting:
+        lines.append(_("#{number} is resolved: is it fixed?").format(number=found.id))
+        choices += [
+            Choice(
+                _("#{number}: {answer}").format(number=found.id, answer=choice.label), choice.data
+            )
+            for choice in fixed_buttons(_, found)
+        ]
+    for call in invitations:
+        lines.append(_("🤝 You are invited to {title}: will you join?").format(title=call.title))
+        choices += [
+            Choice(
+                f"{clipped(call.title, LABEL - 2 - len(choice.label))}: {choice.label}",
+                choice.data,
+            )
+            for choice in join_choices(_, call)
+        ]
+    ctx.say("\n".join(lines), choices)
 
 
-def add_more_buttons(_: Gettext, number: int) -> list[Choice]:
-    """Under a quick report's thanks: what the resident may add to it."""
-    return [
+def _asks_if_fixed(report: Report) -> bool:
+    """Resolved, and its reporter has not yet said whether it is fixed (nor rated it)."""
+    resolved = report.state is ReportState.RESOLVED and report.resolved_at is not None
+    return resolved and report.rating is None
+
+
+def add_more_buttons(_: Gettext, number: int, named: bool = False) -> list[Choice]:
+    """Under a quick report's thanks: what the resident may add to it, and, when it was filed
+    with their name, a way to take the name off."""
+    choices = [
         Choice(_("Add a photo"), f"{ADD_MORE}:{number}:photo"),
         Choice(_("Add the location"), f"{ADD_MORE}:{number}:where"),
     ]
+    if named:
+        choices.append(Choice(_("Make it anonymous"), f"{ADD_MORE}:{number}:hide"))
+    return choices
 
 
 async def offer_more(ctx: Context, args: list[str]) -> None:
-    """After a quick report: add a photo (`radd:<n>:photo`) or a location (`radd:<n>:where`)."""
+    """After a quick report: add a photo (`radd:<n>:photo`) or a location (`radd:<n>:where`),
+    or take the reporter's name off it (`radd:<n>:hide`)."""
     _ = ctx._
-    found = await _pressed_on_mine(ctx, args, ("photo", "where"))
+    found = await _pressed_on_mine(ctx, args, ("photo", "where", "hide"))
     if found is None:
+        return
+    if args[1] == "hide":
+        await triage.hide_reporter(ctx.uow, ctx.resident, found.id)
+        ctx.say(
+            _(
+                "#{number} is anonymous now: from here on the ward's officers do not see who "
+                "filed it. Those already told of it saw your name."
+            ).format(number=found.id)
+        )
         return
     ctx.begin(ADD, args[1], AddToReport(found.id))
     if args[1] == "photo":
@@ -84,7 +126,16 @@ async def added_photo(ctx: Context, event: Incoming) -> None:
         return
     assert event.photo is not None
     number = adding.report
-    await triage.add_photo(ctx.uow, ctx.resident, number, event.photo.ref, ctx.now)
+    try:
+        await triage.add_photo(ctx.uow, ctx.resident, number, event.photo.ref, ctx.now)
+    except TooManyPhotos as full:
+        ctx.end()
+        ctx.say(
+            _("#{number} already has {count} photos, as many as a report takes.").format(
+                number=number, count=full.limit
+            )
+        )
+        return
     ctx.say(
         _("Photo added to #{number}. Send another, or /cancel when done.").format(number=number)
     )
@@ -125,7 +176,8 @@ async def judge_fix(ctx: Context, args: list[str]) -> None:
     if args[1] == "y":
         ctx.say(
             _("Glad it is fixed! How well did the ward handle #{number}?").format(number=number),
-            [Choice("⭐" * stars, f"{RATE}:{number}:{stars}") for stars in range(5, 0, -1)],
+            # Option n is n stars, as people count: "5" typed gives five.
+            [Choice("⭐" * stars, f"{RATE}:{number}:{stars}") for stars in range(1, 6)],
         )
         return
     ctx.begin(REOPEN, "note", Reopen(number))

@@ -226,8 +226,11 @@ async def _show(ctx: Context, number: int) -> None:
             )
         )
     ctx.say(card + "\n\n" + "\n".join(lines), buttons)
-    for photo in found.photos:
-        ctx.replies.append(Reply(_("Photo of #{number}").format(number=number), photo=photo))
+    if found.photos:
+        # One album, not a message a photo: a report's photos hold the chat for a moment.
+        count = len(found.photos)
+        caption = ctx.ngettext("{count} photo of #{number}", "{count} photos of #{number}", count)
+        ctx.replies.append(Reply(caption.format(count=count, number=number), album=found.photos))
     if found.location is not None:
         ctx.replies.append(Reply(title(_, found), location=found.location))
 

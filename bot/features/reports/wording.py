@@ -28,7 +28,10 @@ class ReportWording(Wording):
     def new_report(self, report: Report) -> Worded:
         _, language = self._officers()
         text = (
-            "📣 " + _("New report") + "\n" + officer_card(_, report, language, report.created_at)
+            "📣 "
+            + _("New report")
+            + "\n"
+            + officer_card(_, report, language, report.created_at, whole=False)
         )
         return Reply(text, tuple(officer_buttons(_, report))).worded()
 
@@ -39,7 +42,7 @@ class ReportWording(Wording):
         )
         if note:
             text += "\n" + _("They wrote: {note}").format(note=note)
-        text += "\n\n" + officer_card(_, report, language, report.created_at)
+        text += "\n\n" + officer_card(_, report, language, report.created_at, whole=False)
         return Reply(text, tuple(officer_buttons(_, report))).worded()
 
     def state_changed(self, report: Report, note: str | None) -> Worded:
@@ -79,5 +82,5 @@ class ReportWording(Wording):
         else:
             text = _("⏰ #{number} was not resolved by its target, {when}.")
         text = text.format(number=report.id, when=when(report.due_at, report, language))
-        card = officer_card(_, report, language, report.due_at)
+        card = officer_card(_, report, language, report.due_at, whole=False)
         return Reply(text + "\n\n" + card, tuple(officer_buttons(_, report))).worded()

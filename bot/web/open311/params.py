@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -11,13 +10,6 @@ from typing import Any
 from bot.web.open311.formats import Open311Error, stamp
 from core.public_reports import PublicReport
 from core.reports import OPEN, Category
-
-# Control characters (but tab and newline) and bidirectional overrides: never stored.
-UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(text: str) -> str:
-    return UNPRINTABLE.sub("", text).strip()
 
 
 def listed(value: str | None) -> list[str]:

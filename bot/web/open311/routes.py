@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.channels.cleaning import clean_name, clean_text
 from bot.chat.i18n import Catalogues
 from bot.features.reports.cards import CATEGORY_NAMES, STATE_NAMES
 from bot.web.bodies import Refused, fields
@@ -23,14 +24,19 @@ from bot.web.open311.params import (
     as_request,
     as_service,
     category,
-    clean,
     instant,
     listed,
     location,
     number,
 )
 from core.clock import Clock
-from core.errors import AlleyNotFound, ApiKeyNotFound, PlaceNotFound, WardNotFound
+from core.errors import (
+    AlleyNotFound,
+    ApiKeyNotFound,
+    PlaceNotFound,
+    TextTooLong,
+    WardNotFound,
+)
 from core.open_reports import (
     file_for_partner,
     partner_of,
@@ -50,7 +56,6 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = datetime(2026, 12, 5, tzinfo=UTC)  # when the endpoints last changed
 DEFAULT_WINDOW = timedelta(days=90)  # the specification's default span of a query
 PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
-MAX_DESCRIPTION = 2000
 STATUSES = {"open": OPEN, "closed": CLOSING}
 
 Handler = Callable[[Request, str], Awaitable[Response]]
@@ -136,21 +141,19 @@ class Open311:
 
     async def file(self, request: Request, fmt: str) -> Response:
         try:
-            given = {k: clean(v) for k, v in (await fields(request)).items()}
+            given = {k: clean_text(v).strip() for k, v in (await fields(request)).items()}
         except Refused as refused:
             raise Open311Error(
                 refused.status, "the body must be a form or a JSON object"
             ) from None
         kind = category(given.get("service_code", ""), status=400)
         description = given.get("description", "")
-        if len(description) > MAX_DESCRIPTION:
-            raise Open311Error(400, f"description: at most {MAX_DESCRIPTION} characters")
         where = location(given)
         if where is None and not given.get("address_id"):
             raise Open311Error(400, "a location is required: lat and long, or address_id")
         name = " ".join(filter(None, (given.get("first_name"), given.get("last_name"))))
         requester = Requester(
-            name[:200] or None, given.get("email") or None, given.get("phone", "")[:32] or None
+            clean_name(name), given.get("email") or None, given.get("phone", "")[:32] or None
         )
         now = self.clock.now()
         async with self.writes() as uow:
@@ -167,6 +170,10 @@ class Open311:
                 raise Open311Error(400, "jurisdiction_id is required: name the ward") from None
             except WardNotFound:
                 raise Open311Error(400, "jurisdiction_id: no ward has this code") from None
+            except TextTooLong as too_long:
+                raise Open311Error(
+                    400, f"description: at most {too_long.limit} characters"
+                ) from None
             except AlleyNotFound:
                 raise Open311Error(400, "address_id: no alley of the ward has this code") from None
             await uow.commit()
