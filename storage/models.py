@@ -143,7 +143,9 @@ class ReportRow(Base):
         Index("ix_reports_resident_created", "resident_id", "created_at"),
         Index("ix_reports_state_resolved", "state", "resolved_at"),
         Index("ix_reports_ward_resolved", "ward_id", "resolved_at"),  # a ward's period's fixes
-        Index("ix_reports_created", "created_at"),  # Open311's newest first, across wards
+        # Open311 reads newest first across wards, of all categories or of one.
+        Index("ix_reports_created", "created_at"),
+        Index("ix_reports_category_created", "category", "created_at"),
         Index(
             "ix_reports_escalation",
             "due_at",

@@ -32,9 +32,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_api_keys_partner", "api_keys", ["partner"])
     op.create_index("ix_reports_created", "reports", ["created_at"])
+    op.create_index("ix_reports_category_created", "reports", ["category", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_reports_category_created", table_name="reports")
     op.drop_index("ix_reports_created", table_name="reports")
     op.drop_index("ix_api_keys_partner", table_name="api_keys")
     op.drop_table("api_keys")
