@@ -261,7 +261,11 @@ class ReportRepository:
         if filters.categories:
             conditions.append(ReportRow.category.in_([c.value for c in filters.categories]))
         if filters.states:
-            conditions.append(ReportRow.state.in_([s.value for s in filters.states]))
+            # `state || ''` keeps the planner off the state index: SQLite, never ANALYZEd, took
+            # it for "closed" (nearly every report) and sorted them all, 5 s at 1,000,000
+            # reports; read newest first, the first page's worth is found at once.
+            unindexed = ReportRow.state.concat("")
+            conditions.append(unindexed.in_([s.value for s in filters.states]))
         if filters.since is not None:
             conditions.append(ReportRow.created_at >= filters.since)
         if filters.until is not None:

@@ -163,7 +163,7 @@ async def test_a_partners_report_is_told_to_the_ward_and_read_back_without_perso
     assert (read["lat"], read["long"]) == (10.03, 105.771)  # about 100 m, not the house
     assert read["requested_datetime"].endswith("Z")
     for private in ("Nguyễn", "Văn An", "0901234567", "Cống bị tắc", "10.02993"):
-        assert private not in one.text and private not in listed.__repr__()
+        assert private not in one.text and private not in str(listed)
     assert [r["service_request_id"] for r in listed] == [number]
     assert one_xml.tag == "service_requests"
     assert one_xml.findtext("request/service_request_id") == number
