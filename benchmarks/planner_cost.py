@@ -17,8 +17,14 @@ is not traced), and, for the planner's first run, the growth of the process's pe
 set size (`ru_maxrss`) over its resident size before the run; the database is seeded in a
 child process so that this peak is the planner's.
 
+With `--rules mixed` the alleys take the rules beyond weekly in turn, each falling on the day
+measured: daily (general waste), daily in a one-hour window (recyclables), every two weeks from
+that day, and that weekday's week of the month (bulky waste); the wards ring their evening bells
+at 19:00, 19:15, 19:30, 19:45 and 20:00; of the subscriptions one in five hears both bells and
+one in ten only the evening one, so that tomorrow's evening bells are planned too.
+
     .venv/bin/python -m benchmarks.planner_cost [--subscribers 100000] [--alleys 2000]
-        [--wards 5] [--spread 20] [--seed 1] [--no-tracemalloc]
+        [--wards 5] [--spread 20] [--seed 1] [--rules weekly|mixed] [--no-tracemalloc]
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import time
 import tracemalloc
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,7 +80,44 @@ def url_of(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def rows_of(city: City, lead_minutes: int) -> dict[Any, list[dict[str, Any]]]:
+def rule_row(n: int, at: dtime, day: date, mixed: bool) -> dict[str, Any]:
+    """Alley `n`'s rule: daily, or with `mixed` one of four kinds of rule, each due on `day`."""
+    # Every row names every column: a bulk insert takes the columns of its first row.
+    row: dict[str, Any] = {
+        "alley_id": n + 1,
+        "weekdays": EVERY_DAY_MASK,
+        "at": at,
+        "until": None,
+        "every_weeks": 1,
+        "starting": None,
+        "of_month": None,
+        "kinds": "",
+    }
+    if not mixed:
+        return row
+    weekday = 1 << day.weekday()
+    match n % 4:
+        case 0:
+            row["kinds"] = "general"
+        case 1:
+            row["until"] = dtime(at.hour + 1, at.minute)
+            row["kinds"] = "recyclable"
+        case 2:
+            row.update(weekdays=weekday, every_weeks=2, starting=day)
+        case _:
+            row.update(weekdays=weekday, of_month=(day.day - 1) // 7 + 1, kinds="bulky")
+    return row
+
+
+def bells_of(subscriber: int, mixed: bool) -> str:
+    if not mixed or subscriber % 10 > 2:
+        return "before"
+    return "evening" if subscriber % 10 == 2 else "both"
+
+
+def rows_of(
+    city: City, lead_minutes: int, day: date, mixed: bool
+) -> dict[Any, list[dict[str, Any]]]:
     stamp = datetime(2026, 11, 1, tzinfo=UTC)
     return {
         WardRow: [
@@ -84,6 +127,8 @@ def rows_of(city: City, lead_minutes: int) -> dict[Any, list[dict[str, Any]]]:
                 "name": f"Phường {n + 1}",
                 "timezone": ZONE,
                 "holiday_policy": "skip",
+                # Each ward its own evening time, 19:00..20:00 a quarter apart.
+                "evening_at": dtime(19 + n % 5 // 4, 15 * (n % 5) % 60) if mixed else None,
             }
             for n in range(city.wards)
         ],
@@ -97,10 +142,7 @@ def rows_of(city: City, lead_minutes: int) -> dict[Any, list[dict[str, Any]]]:
             }
             for n in range(city.alleys)
         ],
-        CollectionRuleRow: [
-            {"alley_id": n + 1, "weekdays": EVERY_DAY_MASK, "at": at}
-            for n, at in enumerate(city.alley_time)
-        ],
+        CollectionRuleRow: [rule_row(n, at, day, mixed) for n, at in enumerate(city.alley_time)],
         ResidentRow: [
             {
                 "id": s + 1,
@@ -121,18 +163,19 @@ def rows_of(city: City, lead_minutes: int) -> dict[Any, list[dict[str, Any]]]:
                 "alley_id": alley + 1,
                 "lead_minutes": lead_minutes,
                 "created_at": stamp,
+                "bells": bells_of(s, mixed),
             }
             for s, alley in enumerate(city.follows)
         ],
     }
 
 
-async def seed(path: Path, city: City, lead_minutes: int) -> None:
+async def seed(path: Path, city: City, lead_minutes: int, day: date, mixed: bool) -> None:
     engine = create_engine(url_of(path))
     try:
         await migrate.upgrade(engine)
         async with engine.begin() as connection:
-            for table, rows in rows_of(city, lead_minutes).items():
+            for table, rows in rows_of(city, lead_minutes, day, mixed).items():
                 for start in range(0, len(rows), CHUNK):
                     await connection.execute(insert(table), rows[start : start + CHUNK])
     finally:
@@ -143,7 +186,7 @@ def seed_in_child(path: Path, options: argparse.Namespace) -> None:
     city = make_city(
         options.subscribers, options.alleys, options.wards, options.spread, options.seed
     )
-    asyncio.run(seed(path, city, options.lead))
+    asyncio.run(seed(path, city, options.lead, options.day, options.rules == "mixed"))
 
 
 class Database:
@@ -253,7 +296,8 @@ async def measure(folder: Path, options: argparse.Namespace) -> None:
     assert count == count_traced == report.planned == bells
     print(
         f"city: {options.subscribers:,} subscriptions on {options.alleys:,} alleys in "
-        f"{options.wards} wards, SQLite, clock {now:%Y-%m-%d %H:%M} {ZONE}"
+        f"{options.wards} wards, {options.rules} rules, SQLite, "
+        f"clock {now:%Y-%m-%d %H:%M} {ZONE}"
     )
     print(f"bells planned: {report.planned:,} (late {report.late}, crowded slots {slots})")
     print(
@@ -304,6 +348,12 @@ def main(options: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_city_options(parser)
+    parser.add_argument(
+        "--rules",
+        choices=("weekly", "mixed"),
+        default="weekly",
+        help="every alley daily, or a mix of windows, every two weeks, monthly, evening bells",
+    )
     parser.add_argument(
         "--no-tracemalloc",
         dest="tracemalloc",

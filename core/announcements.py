@@ -140,7 +140,9 @@ async def follow_up(uow: UnitOfWork, now: datetime, notices: AnnouncementNotices
             continue
         last = announcement.progress_at or announcement.created_at
         if now - last >= PROGRESS_EVERY:
-            step = f"progress:{now:%Y%m%dT%H%M%S}"
+            # Keyed by how far it has come: a line the officer already read is not told again.
+            ended = outcome.delivered + outcome.blocked + outcome.failed + outcome.uncertain
+            step = f"progress:{ended}"
             await _tell(uow, announcement, step, notices.progress(announcement, outcome))
             await uow.announcements.mark(announcement.id, progress_at=now)
     return finished

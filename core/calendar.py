@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from core.model import AlleySchedule, ExceptionAction, HolidayPolicy
+from core.model import AlleySchedule, CollectionRule, ExceptionAction, HolidayPolicy
 
 # Tết can close a week or more in a row; a shifted collection never travels further than this.
 MAX_SHIFT_DAYS = 14
@@ -38,9 +38,11 @@ class Collection:
     """One truck visit; `at` is in the ward's time zone. Skipped ones are kept, marked."""
 
     alley_code: str
-    at: datetime
+    at: datetime  # when the truck comes, or when its time window opens
     change: Change | None = None
     regular_day: date | None = None  # for a moved, shifted or skipped one: the day it left
+    until: datetime | None = None  # the end of its time window, when it has one
+    kinds: tuple[str, ...] = ()  # what it takes away; none named: whatever the ward collects
 
     @property
     def happens(self) -> bool:
@@ -65,33 +67,38 @@ def occurrences(
             if held is None or (item.happens and not held.happens):
                 found[item.at] = item
 
+    def visit(
+        rule: CollectionRule, day: date, change: Change | None = None, regular: date | None = None
+    ) -> Collection:
+        at = datetime.combine(day, rule.at, tz)
+        until = None if rule.until is None else datetime.combine(day, rule.until, tz)
+        return Collection(code, at, change, regular, until, rule.kinds)
+
     for day in _days(first_day - timedelta(days=MAX_SHIFT_DAYS), last_day):
         if day in exceptions:
             continue
         for rule in schedule.rules:
-            if day.weekday() not in rule.weekdays:
+            if not falls_on(rule, day):
                 continue
-            at = datetime.combine(day, rule.at, tz)
             if policy is HolidayPolicy.NONE or not holidays.is_holiday(day):
-                keep(Collection(code, at))
+                keep(visit(rule, day))
             elif policy is HolidayPolicy.SKIP:
-                keep(Collection(code, at, Change.HOLIDAY, day))
+                keep(visit(rule, day, Change.HOLIDAY, day))
             else:
                 to = _next_working_day(day, holidays, exceptions)
                 if to is not None:
-                    keep(Collection(code, datetime.combine(to, rule.at, tz), Change.SHIFTED, day))
-                keep(Collection(code, at, Change.HOLIDAY, day))
+                    keep(visit(rule, to, Change.SHIFTED, day))
+                keep(visit(rule, day, Change.HOLIDAY, day))
 
     for exception in exceptions.values():
+        regular = [rule for rule in schedule.rules if falls_on(rule, exception.on)]
         if exception.action is ExceptionAction.MOVE and exception.moved_to is not None:
-            keep(
-                Collection(code, exception.moved_to.replace(tzinfo=tz), Change.MOVED, exception.on)
-            )
+            kinds = tuple(dict.fromkeys(k for rule in regular for k in rule.kinds))
+            at = exception.moved_to.replace(tzinfo=tz)
+            keep(Collection(code, at, Change.MOVED, exception.on, kinds=kinds))
         if exception.action is ExceptionAction.SKIP:
-            for rule in schedule.rules:
-                if exception.on.weekday() in rule.weekdays:
-                    cancelled = datetime.combine(exception.on, rule.at, tz)
-                    keep(Collection(code, cancelled, Change.SKIPPED, exception.on))
+            for rule in regular:
+                keep(visit(rule, exception.on, Change.SKIPPED, exception.on))
 
     return sorted(found.values(), key=lambda c: (c.at, not c.happens))
 
@@ -120,6 +127,27 @@ def next_collections(
         found += collections_between(schedule, start, start + window, holidays)
         start += window
     return found[:count]
+
+
+def falls_on(rule: CollectionRule, day: date) -> bool:
+    """Whether the rule brings the truck on this day (before holidays and exceptions)."""
+    if day.weekday() not in rule.weekdays:
+        return False
+    if rule.starting is not None:
+        if day < rule.starting:
+            return False
+        # Counted in whole weeks from the Monday of the start, so any weekday of it counts.
+        if (day - _monday(rule.starting)).days // 7 % rule.every_weeks:
+            return False
+    if rule.of_month is not None:
+        if rule.of_month < 0:
+            return (day + timedelta(days=7)).month != day.month
+        return (day.day - 1) // 7 + 1 == rule.of_month
+    return True
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def _days(first: date, last: date) -> Iterator[date]:

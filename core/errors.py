@@ -1,5 +1,9 @@
 """Domain errors; `bot/` turns each into a message in the resident's language."""
 
+from __future__ import annotations
+
+from core.model import CollectionRule
+
 
 class DomainError(Exception):
     """A request the ward's rules refuse; nothing was changed."""
@@ -25,6 +29,10 @@ class InvalidLeadTime(DomainError):
     def __init__(self, minutes: int) -> None:
         super().__init__(minutes)
         self.minutes = minutes
+
+
+class NoEveningBell(DomainError):
+    """The alley's ward rings no evening-before bell."""
 
 
 class UnsupportedLanguage(DomainError):
@@ -72,6 +80,16 @@ class SignupsClosed(DomainError):
     """The call takes no more sign-ups: its deadline or start has passed, or it is closed."""
 
 
+class AlreadySignedUp(DomainError):
+    """The person already has a place on the call, or on its waiting list: no invitation."""
+
+    def __init__(self, who: str | None, title: str, waitlisted: bool) -> None:
+        super().__init__(who, title, waitlisted)
+        self.who = who
+        self.title = title
+        self.waitlisted = waitlisted
+
+
 class NotSignedUp(DomainError):
     """The resident has no place, nor a place on the waitlist, to give up."""
 
@@ -82,6 +100,10 @@ class InvalidCall(DomainError):
     def __init__(self, field: str) -> None:
         super().__init__(field)
         self.field = field
+
+
+class CallNotOpen(DomainError):
+    """The call has started, is closed or is cancelled: it can no longer be cancelled."""
 
 
 class CallNotOver(DomainError):
@@ -112,6 +134,22 @@ class PartnerHasKey(DomainError):
 
 class PlaceNotFound(DomainError):
     """A report names no ward, alley or position the bot can place it in."""
+
+
+class NoCollectionThatDay(DomainError):
+    """A skip or move names a day on which the alley's rules bring no truck."""
+
+    def __init__(self, rules: tuple[CollectionRule, ...]) -> None:
+        super().__init__(rules)
+        self.rules = rules
+
+
+class SlotTaken(DomainError):
+    """A collection is moved onto a time at which the alley already has one."""
+
+
+class NothingToUndo(DomainError):
+    """The day's collection is already as the alley's rules have it."""
 
 
 class TooManyPhotos(DomainError):

@@ -33,6 +33,7 @@ class CallKind(enum.StrEnum):
 class CallState(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # by its organiser, before it started
 
 
 class SignupStatus(enum.StrEnum):

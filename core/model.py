@@ -9,6 +9,26 @@ from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LEAD_TIMES = (10, 15, 30, 60)
+# What a collection may take away, as the seed names it; none named means everything.
+KINDS = ("general", "recyclable", "organic", "bulky")
+# A monthly rule's week: the first..fourth such weekday of the month, or the last (-1).
+WEEKS_OF_MONTH = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+
+
+class Bells(enum.StrEnum):
+    """Which bells a subscription hears."""
+
+    BEFORE = "before"  # minutes before the truck, at the subscription's lead time
+    EVENING = "evening"  # the evening before, at the ward's evening time
+    BOTH = "both"
+
+    @property
+    def before(self) -> bool:
+        return self is not Bells.EVENING
+
+    @property
+    def evening(self) -> bool:
+        return self is not Bells.BEFORE
 
 
 class HolidayPolicy(enum.StrEnum):
@@ -138,14 +158,25 @@ class OutboxItem:
     resident_id: int | None
     attempts: int
     deadline: datetime | None = None
+    queued_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class CollectionRule:
-    """A weekly pattern: the weekdays (0 = Monday) on which the truck comes, and when."""
+    """When the truck comes: on these weekdays (0 = Monday), at `at`.
+
+    Weekly unless narrowed: every `every_weeks` weeks counted from the week of `starting`, or
+    only the `of_month`-th such weekday of each month (-1 the last). With `until`, the truck
+    comes some time between `at` and `until`, and the bell is timed from `at`.
+    """
 
     weekdays: frozenset[int]
     at: time
+    until: time | None = None
+    every_weeks: int = 1
+    starting: date | None = None
+    of_month: int | None = None
+    kinds: tuple[str, ...] = ()  # from KINDS; none named: whatever the ward collects
 
 
 @dataclass(frozen=True)
@@ -164,6 +195,7 @@ class Ward:
     name: str
     timezone: str
     holiday_policy: HolidayPolicy
+    evening_at: time | None = None  # when the evening-before bell rings; None: no such bell
 
 
 @dataclass(frozen=True)
@@ -201,6 +233,7 @@ class Subscription:
     resident_id: int
     alley: Alley
     lead_minutes: int
+    bells: Bells = Bells.BEFORE
 
 
 @dataclass(frozen=True)
@@ -209,6 +242,15 @@ class Officer:
     ward: Ward
     role: Role
     name: str
+
+
+@dataclass(frozen=True)
+class SeededOfficer:
+    """An officer with the identity the seed file names them by."""
+
+    officer: Officer
+    channel: str
+    external_id: str
 
 
 @dataclass

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from core import limits
-from core.errors import InvalidCall, NotAllowed, OfferNotFound, SignupsClosed
-from core.mobilisation import MAX_TEXT, Offer, OfferKind, VolunteerCall
+from core.errors import AlreadySignedUp, InvalidCall, NotAllowed, OfferNotFound, SignupsClosed
+from core.mobilisation import MAX_TEXT, Offer, OfferKind, SignupStatus, VolunteerCall
 from core.model import NewMessage, Officer, Ward
 from core.ports import UnitOfWork
 from core.volunteers import NOTICE, CallNotices, call_to_manage, organiser_in
@@ -89,7 +89,8 @@ async def invite_from_offer(
     notices: CallNotices,
 ) -> tuple[Offer, VolunteerCall, bool]:
     """Invite the resident behind an offer to a call of the same ward; say whether this is
-    the first time they are invited so."""
+    the first time they are invited so. Someone who already has a place, or is on the waiting
+    list, is not invited."""
     offer = await uow.volunteers.offer(offer_id)
     if offer is None:
         raise OfferNotFound()
@@ -99,6 +100,11 @@ async def invite_from_offer(
     if not call.open_for_signups(now):
         raise SignupsClosed()
     to = offer.resident
+    signup = (
+        None if to.resident_id is None else await uow.volunteers.signup(call.id, to.resident_id)
+    )
+    if signup is not None and signup.status in (SignupStatus.JOINED, SignupStatus.WAITLISTED):
+        raise AlreadySignedUp(to.name, call.title, signup.status is SignupStatus.WAITLISTED)
     invited = await uow.outbox.add(
         NewMessage.worded(
             NOTICE,

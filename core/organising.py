@@ -8,6 +8,7 @@ from datetime import datetime
 
 from core.errors import (
     CallNotFound,
+    CallNotOpen,
     CallNotOver,
     InvalidCall,
     NotAllowed,
@@ -156,6 +157,33 @@ async def message_volunteers(
         ]
     )
     return sent
+
+
+async def cancel_call(
+    uow: UnitOfWork, officers: Sequence[Officer], call_id: int, now: datetime, notices: CallNotices
+) -> tuple[VolunteerCall, int]:
+    """Cancel a call that has not started: its invitations and reminders not yet sent are
+    withdrawn, and everyone with a place or on the waitlist is told, once. Say how many."""
+    call = await call_to_manage(uow, officers, call_id, lock=True)
+    if call.state is not CallState.OPEN or now >= call.starts_at:
+        raise CallNotOpen()
+    await uow.volunteers.cancel(call.id)
+    await uow.outbox.withdraw(f"call:{call.id}:")
+    signups = await uow.volunteers.signups(call.id, SIGNED_UP)
+    told = await uow.outbox.add_new(
+        [
+            NewMessage.worded(
+                NOTICE,
+                s.volunteer.channel,
+                s.volunteer.chat_id,
+                notices.cancelled(call, s.volunteer),
+                resident_id=s.volunteer.resident_id,
+                key=f"cancelled:{call.id}:{s.volunteer.resident_id}",
+            )
+            for s in signups
+        ]
+    )
+    return call, told
 
 
 async def close_call(

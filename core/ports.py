@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -25,6 +25,7 @@ from core.mobilisation import (
 from core.model import (
     Alley,
     AlleySchedule,
+    Bells,
     CollectionException,
     CollectionRule,
     Delivery,
@@ -36,6 +37,7 @@ from core.model import (
     OutboxStatus,
     Resident,
     Role,
+    SeededOfficer,
     Subscription,
     Ward,
 )
@@ -64,7 +66,12 @@ class WardRepository(Protocol):
 
     async def link_officer_chat(self, ward_id: int, channel: str, chat_id: str) -> None: ...
     async def upsert(
-        self, code: str, name: str, timezone: str, holiday_policy: HolidayPolicy
+        self,
+        code: str,
+        name: str,
+        timezone: str,
+        holiday_policy: HolidayPolicy,
+        evening_at: time | None = None,
     ) -> tuple[Ward, bool]:
         """Create or update the ward with this code; say whether anything changed."""
         ...
@@ -92,6 +99,10 @@ class AlleyRepository(Protocol):
 
     async def set_exception(self, alley_id: int, exception: CollectionException) -> None:
         """Skip or move the collection of one day, replacing any change made for that day."""
+        ...
+
+    async def remove_exception(self, alley_id: int, day: date) -> None:
+        """Give the day back its collection as the alley's rules have it."""
         ...
 
     async def schedules(self, alley_ids: Collection[int]) -> dict[int, AlleySchedule]:
@@ -136,6 +147,7 @@ class SubscriptionRepository(Protocol):
     async def add(self, resident_id: int, alley: Alley, lead_minutes: int) -> Subscription: ...
     async def remove(self, subscription_id: int) -> None: ...
     async def set_lead(self, subscription_id: int, lead_minutes: int) -> None: ...
+    async def set_bells(self, subscription_id: int, bells: Bells) -> None: ...
     async def followers(self, alley_id: int | None = None) -> list[Follower]:
         """Every subscription (of one alley, if given) of a resident who can be written to."""
         ...
@@ -154,7 +166,17 @@ class OfficerRepository(Protocol):
 
     async def upsert(
         self, ward: Ward, channel: str, external_id: str, role: Role, name: str
-    ) -> tuple[Officer, bool]: ...
+    ) -> tuple[Officer, bool]:
+        """Give the person the role in the ward (back, if it had been taken away)."""
+        ...
+
+    async def of_wards(self, ward_ids: Collection[int]) -> list[SeededOfficer]:
+        """The officers who hold a role in any of these wards, with their identities."""
+        ...
+
+    async def revoke(self, officer_ids: Collection[int]) -> None:
+        """Take these roles away; the reports' trail keeps their names."""
+        ...
 
 
 class ReportRepository(Protocol):
@@ -234,6 +256,14 @@ class VolunteerRepository(Protocol):
 
     async def signups(self, call_id: int, statuses: Collection[SignupStatus] = ()) -> list[Signup]:
         """The call's sign-ups (with these statuses, if given), in the order they were made."""
+        ...
+
+    async def update_call(self, call: VolunteerCall) -> None:
+        """Write the call's title, place, location, places and times as given."""
+        ...
+
+    async def cancel(self, call_id: int) -> None:
+        """Mark the call cancelled; its sign-ups stay as they were."""
         ...
 
     async def close(
@@ -421,6 +451,11 @@ class OutboxRepository(Protocol):
         ...
 
 
+class PrivacyRepository(Protocol):
+    async def erase(self, resident_id: int) -> None:
+        """Erase the resident's personal data, keeping their reports anonymised."""
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is kept by `commit`, or by nothing."""
 
@@ -450,6 +485,8 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxRepository: ...
     @property
     def api_keys(self) -> ApiKeyRepository: ...
+    @property
+    def privacy(self) -> PrivacyRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

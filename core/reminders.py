@@ -1,7 +1,8 @@
 """The bell: which reminders are due, and when to start each so that all land on time.
 
-A reminder is due `lead` minutes before its collection. It is on time when it lands in
-`[due - 10 min, due + 1 min]`, and it is never sent once the collection has passed.
+A reminder is due `lead` minutes before its collection, or, for an evening-before bell, at the
+ward's evening time the day before. It is on time when it lands in `[due - 10 min, due + 1 min]`,
+and it is never sent once the collection has passed (an evening bell: once its day has begun).
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from core.calendar import Collection, Holidays, collections_between
-from core.model import AlleySchedule
+from core.model import AlleySchedule, Bells
 
 EARLY = timedelta(minutes=10)  # how early a reminder may land and still be on time
 LATE = timedelta(minutes=1)  # how late
+# An evening bell rings the day before its collection: the planner looks this much further.
+EVENING_REACH = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Follower:
     language: str | None
     platform_language: str | None
     group: bool = False
+    bells: Bells = Bells.BEFORE
 
     @property
     def ref(self) -> str:
@@ -47,10 +51,23 @@ class Reminder:
     follower: Follower
     schedule: AlleySchedule
     collection: Collection
+    evening: bool = False  # the evening-before bell, rather than the minutes-before one
 
     @property
     def due(self) -> datetime:
+        if self.evening:
+            return datetime.combine(
+                self._day_before(), self._evening_at(), self.collection.at.tzinfo
+            )
         return self.collection.at - timedelta(minutes=self.follower.lead_minutes)
+
+    @property
+    def expires(self) -> datetime:
+        """After this the bell is pointless: the truck has come, or (evening) its day began."""
+        if self.evening:
+            at = self.collection.at
+            return datetime.combine(at.date(), time(0), at.tzinfo)
+        return self.collection.at
 
     @property
     def window(self) -> tuple[datetime, datetime]:
@@ -60,7 +77,18 @@ class Reminder:
     def key(self) -> str:
         """Unique per subscription and collection: the outbox never takes the same one twice."""
         at = self.collection.at.astimezone(UTC).strftime("%Y%m%dT%H%M")
-        return f"{bell_key_prefix(self.follower.ref)}{at}"
+        return f"{bell_key_prefix(self.follower.ref)}{at}{EVENING_KEY if self.evening else ''}"
+
+    def _day_before(self) -> date:
+        return self.collection.at.date() - timedelta(days=1)
+
+    def _evening_at(self) -> time:
+        evening_at = self.schedule.alley.ward.evening_at
+        assert evening_at is not None  # only a ward with an evening time has evening bells
+        return evening_at
+
+
+EVENING_KEY = ":evening"
 
 
 def bell_key_prefix(ref: int | str) -> str:
@@ -93,16 +121,46 @@ def reminders_between(
     end: datetime,
     holidays: Holidays,
 ) -> list[Reminder]:
-    """Reminders for the collections in `[start, end)`; a reminder may be due before `start`."""
+    """Minutes-before bells for the collections in `[start, end)`, and evening bells due before
+    `end` for collections from `start` on; either may be due before `start`.
+
+    A follower who chose only the evening bell, in a ward that has none, hears the other.
+    """
+    followers = list(followers)
+    evenings = {
+        f.alley_id
+        for f in followers
+        if f.bells.evening and f.alley_id in schedules and _has_evening(schedules[f.alley_id])
+    }
     collections = {
-        alley_id: collections_between(schedule, start, end, holidays)
+        alley_id: collections_between(
+            schedule,
+            start,
+            end + (EVENING_REACH if alley_id in evenings else timedelta()),
+            holidays,
+        )
         for alley_id, schedule in schedules.items()
     }
-    return [
-        Reminder(follower, schedules[follower.alley_id], collection)
-        for follower in followers
-        for collection in collections.get(follower.alley_id, ())
-    ]
+    reminders = []
+    for follower in followers:
+        schedule = schedules.get(follower.alley_id)
+        if schedule is None:
+            continue
+        evening = follower.bells.evening and follower.alley_id in evenings
+        before = follower.bells.before or not evening
+        for collection in collections[follower.alley_id]:
+            if before and collection.at < end:
+                reminders.append(Reminder(follower, schedule, collection))
+            if evening:
+                bell = Reminder(follower, schedule, collection, evening=True)
+                # One whose day has begun already is pointless: never planned, never counted.
+                if bell.due < end and bell.expires > start:
+                    reminders.append(bell)
+    return reminders
+
+
+def _has_evening(schedule: AlleySchedule) -> bool:
+    return schedule.alley.ward.evening_at is not None
 
 
 def plan(reminders: Sequence[Reminder], per_second: float, now: datetime) -> list[Planned]:

@@ -27,11 +27,12 @@ FIRST_YEAR, LAST_YEAR = 2000, 2999
 WEEK_WORDS = frozenset({"week", "tuan", "tuần"})
 DAYS_PATTERN = re.compile(r"(\d{1,4})d")
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
+MONTH_FIRST_PATTERN = re.compile(r"(\d{1,2})[/-](\d{4})")  # 11/2026, as the ward writes it
 YEAR_PATTERN = re.compile(r"\d{4}")
 
 
 class BadPeriod(DomainError):
-    """A period that is none of: nothing, `YYYY-MM`, `YYYY`, `week`, `<N>d`."""
+    """A period that is none of: nothing, `YYYY-MM`, `MM/YYYY`, `YYYY`, `week`, `<N>d`."""
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
@@ -60,7 +61,8 @@ class Period:
 def period_of(text: str, now: datetime, zone: ZoneInfo) -> Period:
     """The period an officer names; nothing means this month, in the ward's time zone."""
     asked = text.strip().lower()
-    today = now.astimezone(zone).date()
+    now = now.astimezone(zone)  # so that the days' ends carry the ward's dates
+    today = now.date()
     if not asked:
         return _month(today.year, today.month, zone)
     if asked in WEEK_WORDS:
@@ -71,14 +73,19 @@ def period_of(text: str, now: datetime, zone: ZoneInfo) -> Period:
             raise BadPeriod(text)
         return Period(PeriodKind.DAYS, now - timedelta(days=days), now)
     if found := MONTH_PATTERN.fullmatch(asked):
-        year, month = int(found[1]), int(found[2])
-        if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
-            raise BadPeriod(text)
-        return _month(year, month, zone)
+        return _named_month(text, int(found[1]), int(found[2]), zone)
+    if found := MONTH_FIRST_PATTERN.fullmatch(asked):
+        return _named_month(text, int(found[2]), int(found[1]), zone)
     if YEAR_PATTERN.fullmatch(asked) and FIRST_YEAR <= int(asked) <= LAST_YEAR:
         year = int(asked)
         return Period(PeriodKind.YEAR, _midnight(date(year, 1, 1), zone), _year_end(year, zone))
     raise BadPeriod(text)
+
+
+def _named_month(text: str, year: int, month: int, zone: ZoneInfo) -> Period:
+    if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
+        raise BadPeriod(text)
+    return _month(year, month, zone)
 
 
 def _month(year: int, month: int, zone: ZoneInfo) -> Period:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from core.calendar import Collection, Holidays, occurrences
 from core.errors import WardNotFound
-from core.model import Alley, AlleySchedule
+from core.model import Alley, AlleySchedule, Subscription
 from core.ports import UnitOfWork
 
 
@@ -35,11 +35,13 @@ async def week_ahead(
     return weeks
 
 
-async def followed_schedules(uow: UnitOfWork, resident_id: int) -> list[AlleySchedule]:
-    """The schedules of the alleys the resident follows."""
+async def followed_schedules(
+    uow: UnitOfWork, resident_id: int
+) -> list[tuple[Subscription, AlleySchedule]]:
+    """The resident's subscriptions, each with its alley's schedule."""
     followed = await uow.subscriptions.of_resident(resident_id)
     found = await uow.alleys.schedules([s.alley.id for s in followed])
-    return [found[s.alley.id] for s in followed if s.alley.id in found]
+    return [(s, found[s.alley.id]) for s in followed if s.alley.id in found]
 
 
 async def ward_schedules(uow: UnitOfWork, ward_code: str) -> list[AlleySchedule]:

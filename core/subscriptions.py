@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core import limits, search
 from core.calendar import Collection, Holidays, next_collections
-from core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound
-from core.model import LEAD_TIMES, Alley, Subscription
+from core.errors import AlleyNotFound, InvalidLeadTime, NoEveningBell, SubscriptionNotFound
+from core.model import LEAD_TIMES, Alley, Bells, Subscription
 from core.ports import UnitOfWork
 from core.reminders import bell_key_prefix
 
@@ -98,7 +98,21 @@ async def set_lead_time(
     await uow.subscriptions.set_lead(subscription.id, lead_minutes)
     # The bells planned with the old lead time go; the planner times them anew.
     await uow.outbox.withdraw(bell_key_prefix(subscription.id))
-    return Subscription(subscription.id, resident_id, subscription.alley, lead_minutes)
+    return replace(subscription, lead_minutes=lead_minutes)
+
+
+async def choose_bells(
+    uow: UnitOfWork, resident_id: int, subscription_id: int, bells: Bells
+) -> Subscription:
+    """Hear the bell minutes before the truck, the evening before (where the ward rings one),
+    or both."""
+    subscription = await subscription_of(uow, resident_id, subscription_id)
+    if bells.evening and subscription.alley.ward.evening_at is None:
+        raise NoEveningBell()
+    await uow.subscriptions.set_bells(subscription.id, bells)
+    # The bells planned for the old choice go; the planner plans the new one's.
+    await uow.outbox.withdraw(bell_key_prefix(subscription.id))
+    return replace(subscription, bells=bells)
 
 
 async def subscriptions_of(uow: UnitOfWork, resident_id: int) -> list[Subscription]:

@@ -66,6 +66,14 @@ class CallNotices(Protocol):
         """To a volunteer who came: what the call achieved."""
         ...
 
+    def changed(self, call: VolunteerCall, to: Recipient) -> Worded:
+        """To a volunteer with a place or on the waitlist: the call as it is now."""
+        ...
+
+    def cancelled(self, call: VolunteerCall, to: Recipient) -> Worded:
+        """To a volunteer with a place or on the waitlist: the call will not take place."""
+        ...
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -110,7 +118,7 @@ async def join(
     status = SignupStatus.JOINED if joined < call.slots else SignupStatus.WAITLISTED
     await uow.volunteers.set_signup(call.id, resident_id, status)
     if status is SignupStatus.JOINED:
-        await _plan_reminders(uow, call, resident_id, now, notices)
+        await plan_reminders(uow, call, resident_id, now, notices)
     answer = await _answer(uow, call, resident_id, status)
     return answer
 
@@ -257,7 +265,7 @@ async def _leave(
         promoted = waiting[0].volunteer
         assert promoted.resident_id is not None
         await uow.volunteers.set_signup(call.id, promoted.resident_id, SignupStatus.JOINED)
-        await _plan_reminders(uow, call, promoted.resident_id, now, notices)
+        await plan_reminders(uow, call, promoted.resident_id, now, notices)
         await uow.outbox.add_new([_to(promoted, notices.promoted(call, promoted))])
     organiser = None
     if call.organiser_id is not None:
@@ -267,7 +275,7 @@ async def _leave(
         await uow.outbox.add_new([_to(organiser, notices.left(call, organiser, who, promoted))])
 
 
-async def _plan_reminders(
+async def plan_reminders(
     uow: UnitOfWork, call: VolunteerCall, resident_id: int, now: datetime, notices: CallNotices
 ) -> None:
     volunteer = await uow.volunteers.recipient(resident_id)

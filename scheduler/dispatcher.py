@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from core.clock import Clock
@@ -22,7 +22,10 @@ from core.model import (
 )
 from core.outages import Outage
 from core.ports import Messenger, UnitOfWorkFactory
+from core.reminders import LATE
+from core.telemetry import NoTelemetry, Telemetry
 from scheduler.pacing import Pacer
+from scheduler.planner import BELL
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,11 @@ class DispatchPolicy:
     idle_wait: float = 1.0  # seconds between looks at an empty outbox (a wake-up cuts it short)
     max_attempts: int = 8
     max_backoff: float = 300.0
+
+
+# The last words of a message of one kind, written as it leaves: a bell counts the minutes left
+# then, and says so when it is late, however long it waited in the outbox.
+Finish = Callable[[OutboxItem, datetime], Mapping[str, Any]]
 
 
 def _no_groups(chat_id: str) -> bool:
@@ -60,12 +68,16 @@ class Dispatcher:
         clock: Clock,
         policy: DispatchPolicy | None = None,
         only_chat: str | None = None,
+        telemetry: Telemetry | None = None,
+        finishing: Mapping[str, Finish] | None = None,  # by the message's kind
     ) -> None:
         self.uow_factory = uow_factory
         self.routes = dict(routes)
         self.clock = clock
         self.policy = policy or DispatchPolicy()
+        self.finishing = dict(finishing or {})
         self.only_chat = only_chat  # a console sends only to the person at its terminal
+        self.telemetry = telemetry or NoTelemetry()
         self._wake = asyncio.Event()
         self._chat_locks: KeyedLocks[tuple[str, str]] = KeyedLocks()
         self._database = Outage("the database (for the outbox)", log)
@@ -113,8 +125,10 @@ class Dispatcher:
         # One chat's messages leave in the order they were queued.
         async with self._chat_locks((item.channel, item.chat_id)):
             slot = await route.pacer.acquire(item.chat_id, group=route.is_group(item.chat_id))
+            finish = self.finishing.get(item.kind)
             try:
-                delivery = await route.messenger.deliver(item.chat_id, item.payload)
+                payload = item.payload if finish is None else finish(item, self.clock.now())
+                delivery = await route.messenger.deliver(item.chat_id, payload)
             finally:
                 route.pacer.sent(slot)
         if delivery.outcome is Outcome.RETRY_AFTER:
@@ -129,6 +143,19 @@ class Dispatcher:
                 delivery.reason,
             )
         await self._record(item, delivery)
+        self._count(item, delivery)
+
+    def _count(self, item: OutboxItem, delivery: Delivery) -> None:
+        now = self.clock.now()
+        outcome = str(delivery.outcome)
+        if delivery.outcome is Outcome.SENT and item.deadline is not None:
+            if now > item.deadline:
+                outcome = "late"
+            if item.kind == BELL:
+                self.telemetry.bell_lateness((now - (item.deadline - LATE)).total_seconds())
+        arrived = delivery.outcome is Outcome.SENT and item.queued_at is not None
+        since = (now - item.queued_at).total_seconds() if arrived and item.queued_at else None
+        self.telemetry.delivered(item.channel, item.kind, outcome, since)
 
     async def _record(self, item: OutboxItem, delivery: Delivery) -> None:
         """Write down at once how the message ended.

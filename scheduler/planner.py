@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from core.clock import Clock
 from core.model import NewMessage, Worded
 from core.ports import UnitOfWork, UnitOfWorkFactory
 from core.reminders import Crowded, Planned, Reminder, crowded, plan, reminders_between
+from core.telemetry import NoTelemetry, Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class Planner:
         horizon: timedelta = timedelta(hours=24),
         group_lead: int = 15,  # minutes before the truck that a group hears the bell
         warning: Callable[[Crowded], Worded] | None = None,  # words for officers
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -49,10 +52,12 @@ class Planner:
         self.horizon = horizon
         self.group_lead = group_lead
         self.warning = warning
+        self.telemetry = telemetry or NoTelemetry()
 
     async def run(self) -> PlanReport:
         """Plan the reminders of the collections from now to the horizon; safe to repeat."""
         now = self.clock.now()
+        started = time.perf_counter()
         async with self.uow_factory() as uow:
             if not await uow.outbox.lock_planning():
                 return PlanReport(skipped=True)
@@ -81,6 +86,8 @@ class Planner:
                 slot.reminders,
                 slot.channel,
             )
+        unserviceable = sum(slot.late for slot in report.crowded)
+        self.telemetry.planned(time.perf_counter() - started, unserviceable)
         return report
 
     async def crowded_ahead(self, days: int = 7) -> list[Crowded]:
@@ -138,5 +145,5 @@ class Planner:
             key=reminder.key,
             not_before=planned.start,
             deadline=reminder.window[1],
-            expires_at=reminder.collection.at,
+            expires_at=reminder.expires,
         )

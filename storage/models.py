@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -51,6 +52,8 @@ class WardRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))
     holiday_policy: Mapped[str] = mapped_column(String(16))
+    # When residents who ask for it hear of tomorrow's truck; none: no evening bell.
+    evening_at: Mapped[time | None] = mapped_column(Time)
     # A chat (channel + id) where the ward's officers work together, once linked.
     officer_chat_channel: Mapped[str | None] = mapped_column(String(16))
     officer_chat_id: Mapped[str | None] = mapped_column(String(64))
@@ -80,6 +83,12 @@ class CollectionRuleRow(Base):
     # Weekdays as a bit mask: bit 0 is Monday.
     weekdays: Mapped[int] = mapped_column(Integer)
     at: Mapped[time] = mapped_column(Time)
+    until: Mapped[time | None] = mapped_column(Time)  # the end of a time window
+    every_weeks: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    starting: Mapped[date | None] = mapped_column(Date)
+    of_month: Mapped[int | None] = mapped_column(Integer)  # 1..4, or -1 for the last
+    # What the truck takes, comma-separated (general,recyclable,organic,bulky); empty: all.
+    kinds: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class CollectionExceptionRow(Base):
@@ -119,6 +128,8 @@ class SubscriptionRow(Base):
     alley_id: Mapped[int] = mapped_column(ForeignKey("alleys.id", ondelete="CASCADE"), index=True)
     lead_minutes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Which bells: before (the lead time), evening (the evening before), or both.
+    bells: Mapped[str] = mapped_column(String(8), default="before", server_default="before")
 
 
 class OfficerRow(Base):
@@ -131,6 +142,8 @@ class OfficerRow(Base):
     external_id: Mapped[str] = mapped_column(String(64), index=True)
     role: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
+    # Taken away by the seed file: no access any more, but the reports' trail still names them.
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ReportRow(Base):
@@ -232,7 +245,7 @@ class VolunteerCallRow(Base):
     slots: Mapped[int] = mapped_column(Integer)
     signup_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     bring: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16))  # open, closed
+    state: Mapped[str] = mapped_column(String(16))  # open, closed, cancelled
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # measure → amount
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.model import NewMessage, Option, OutboxItem, OutboxStatus
+from core.privacy import FAREWELL
 from storage.models import AnnouncementRow, OutboxRow
 from storage.shared import Now, insert_for
 
@@ -204,6 +205,7 @@ class OutboxRepository:
                 r.resident_id,
                 r.attempts,
                 r.deadline,
+                r.created_at,
             )
             for r in rows
         ]
@@ -279,6 +281,11 @@ class OutboxRepository:
             values["outcome"] = outcome[:300]
         await self.session.execute(
             update(OutboxRow).where(OutboxRow.id.in_(item_ids)).values(**values)
+        )
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(item_ids), OutboxRow.kind == FAREWELL)
+            .values(chat_id="", payload={}, options=[])
         )
 
     async def postpone(

@@ -17,7 +17,14 @@ Now = Callable[[], datetime]
 
 
 def ward_from(row: WardRow) -> Ward:
-    return Ward(row.id, row.code, row.name, row.timezone, HolidayPolicy(row.holiday_policy))
+    return Ward(
+        row.id,
+        row.code,
+        row.name,
+        row.timezone,
+        HolidayPolicy(row.holiday_policy),
+        row.evening_at,
+    )
 
 
 def point(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:

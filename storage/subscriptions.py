@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.model import Alley, Subscription
+from core.model import Alley, Bells, Subscription
 from core.reminders import Follower
 from storage.models import AlleyRow, ResidentRow, SubscriptionRow, WardRow
 from storage.shared import Now, alley_from
@@ -25,7 +25,9 @@ class SubscriptionRepository:
 
     @staticmethod
     def _subscription(row: SubscriptionRow, alley: AlleyRow, ward: WardRow) -> Subscription:
-        return Subscription(row.id, row.resident_id, alley_from(alley, ward), row.lead_minutes)
+        return Subscription(
+            row.id, row.resident_id, alley_from(alley, ward), row.lead_minutes, Bells(row.bells)
+        )
 
     async def of_resident(self, resident_id: int) -> list[Subscription]:
         query = (
@@ -68,6 +70,11 @@ class SubscriptionRepository:
         row.lead_minutes = lead_minutes
         await self.session.flush()
 
+    async def set_bells(self, subscription_id: int, bells: Bells) -> None:
+        row = await self.session.get_one(SubscriptionRow, subscription_id)
+        row.bells = bells.value
+        await self.session.flush()
+
     async def followers(self, alley_id: int | None = None) -> list[Follower]:
         query = (
             select(
@@ -79,10 +86,13 @@ class SubscriptionRepository:
                 SubscriptionRow.lead_minutes,
                 ResidentRow.language,
                 ResidentRow.platform_language,
+                SubscriptionRow.bells,
             )
             .join(ResidentRow, SubscriptionRow.resident_id == ResidentRow.id)
             .where(ResidentRow.active.is_(True))
         )
         if alley_id is not None:
             query = query.where(SubscriptionRow.alley_id == alley_id)
-        return [Follower(*row) for row in await self.session.execute(query)]
+        return [
+            Follower(*row[:-1], bells=Bells(row[-1])) for row in await self.session.execute(query)
+        ]

@@ -15,6 +15,7 @@ from storage.dialogues import DialogueRepository
 from storage.inbox import InboxRepository
 from storage.officers import OfficerRepository
 from storage.outbox import OutboxRepository
+from storage.privacy import PrivacyRepository
 from storage.report_figures import FiguresRepository
 from storage.reports import ReportRepository
 from storage.residents import ResidentRepository
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.inbox = InboxRepository(self.session, now)
         self.outbox = OutboxRepository(self.session, now)
         self.api_keys = ApiKeyRepository(self.session)
+        self.privacy = PrivacyRepository(self.session, now)
         return self
 
     async def __aexit__(

@@ -184,6 +184,28 @@ class VolunteerRepository:
             for row, resident in await self.session.execute(query)
         ]
 
+    async def update_call(self, call: VolunteerCall) -> None:
+        await self.session.execute(
+            update(VolunteerCallRow)
+            .where(VolunteerCallRow.id == call.id)
+            .values(
+                title=call.title,
+                place=call.place,
+                latitude=call.location[0] if call.location else None,
+                longitude=call.location[1] if call.location else None,
+                slots=call.slots,
+                starts_at=call.starts_at,
+                ends_at=call.ends_at,
+            )
+        )
+
+    async def cancel(self, call_id: int) -> None:
+        await self.session.execute(
+            update(VolunteerCallRow)
+            .where(VolunteerCallRow.id == call_id)
+            .values(state=CallState.CANCELLED.value)
+        )
+
     async def close(
         self, call_id: int, results: Mapping[Measure, float], attendance: Attendance
     ) -> None:

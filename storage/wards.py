@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date, time
 
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,31 @@ def _mask(weekdays: frozenset[int]) -> int:
 
 def _weekdays(mask: int) -> frozenset[int]:
     return frozenset(day for day in range(7) if mask & (1 << day))
+
+
+def _rule(row: CollectionRuleRow) -> CollectionRule:
+    return CollectionRule(
+        _weekdays(row.weekdays),
+        row.at,
+        until=row.until,
+        every_weeks=row.every_weeks,
+        starting=row.starting,
+        of_month=row.of_month,
+        kinds=tuple(k for k in row.kinds.split(",") if k),
+    )
+
+
+def _rule_row(alley_id: int, rule: CollectionRule) -> CollectionRuleRow:
+    return CollectionRuleRow(
+        alley_id=alley_id,
+        weekdays=_mask(rule.weekdays),
+        at=rule.at,
+        until=rule.until,
+        every_weeks=rule.every_weeks,
+        starting=rule.starting,
+        of_month=rule.of_month,
+        kinds=",".join(rule.kinds),
+    )
 
 
 class WardRepository:
@@ -64,14 +90,23 @@ class WardRepository:
         )
 
     async def upsert(
-        self, code: str, name: str, timezone: str, holiday_policy: HolidayPolicy
+        self,
+        code: str,
+        name: str,
+        timezone: str,
+        holiday_policy: HolidayPolicy,
+        evening_at: time | None = None,
     ) -> tuple[Ward, bool]:
         row = await self.session.scalar(select(WardRow).where(WardRow.code == code))
         if row is None:
             row = WardRow(code=code)
             self.session.add(row)
         changed = apply_changes(
-            row, name=name, timezone=timezone, holiday_policy=holiday_policy.value
+            row,
+            name=name,
+            timezone=timezone,
+            holiday_policy=holiday_policy.value,
+            evening_at=evening_at,
         )
         await self.session.flush()
         return ward_from(row), changed
@@ -122,7 +157,7 @@ class AlleyRepository:
         )
         return AlleySchedule(
             alley,
-            tuple(CollectionRule(_weekdays(r.weekdays), r.at) for r in rules),
+            tuple(_rule(r) for r in rules),
             tuple(
                 CollectionException(e.day, ExceptionAction(e.action), e.moved_to)
                 for e in exceptions
@@ -160,6 +195,13 @@ class AlleyRepository:
         row.moved_to = exception.moved_to
         await self.session.flush()
 
+    async def remove_exception(self, alley_id: int, day: date) -> None:
+        await self.session.execute(
+            delete(CollectionExceptionRow).where(
+                CollectionExceptionRow.alley_id == alley_id, CollectionExceptionRow.day == day
+            )
+        )
+
     async def schedules(self, alley_ids: Collection[int]) -> dict[int, AlleySchedule]:
         if not alley_ids:
             return {}
@@ -174,7 +216,7 @@ class AlleyRepository:
         for row in await self.session.scalars(
             select(CollectionRuleRow).where(CollectionRuleRow.alley_id.in_(ids))
         ):
-            rules[row.alley_id].append(CollectionRule(_weekdays(row.weekdays), row.at))
+            rules[row.alley_id].append(_rule(row))
         exceptions: dict[int, list[CollectionException]] = {i: [] for i in alleys}
         for exception in await self.session.scalars(
             select(CollectionExceptionRow).where(CollectionExceptionRow.alley_id.in_(ids))
@@ -231,10 +273,7 @@ class AlleyRepository:
         await self.session.execute(
             delete(CollectionExceptionRow).where(CollectionExceptionRow.alley_id == alley_id)
         )
-        self.session.add_all(
-            CollectionRuleRow(alley_id=alley_id, weekdays=_mask(rule.weekdays), at=rule.at)
-            for rule in rules
-        )
+        self.session.add_all(_rule_row(alley_id, rule) for rule in rules)
         self.session.add_all(
             CollectionExceptionRow(
                 alley_id=alley_id, day=e.on, action=e.action.value, moved_to=e.moved_to

@@ -12,20 +12,19 @@ import contextlib
 import functools
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from bot.channels.channel import Channel, ChannelError
+from bot.channels.channel import Channel, ChannelError, ChannelUnreachable
 from bot.channels.console.channel import ConsoleChannel
 from bot.channels.console.messenger import CHANNEL as CONSOLE
 from bot.channels.inbox import Inbox
@@ -40,6 +39,7 @@ from bot.features.bell.wording import BellWording, CrowdedWording
 from bot.features.registry import build_router
 from bot.features.reports.wording import ReportWording
 from bot.web.calendar import calendar_route
+from bot.web.health import health_routes
 from bot.web.open311.routes import Open311
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
@@ -49,25 +49,26 @@ from core.triage import Triage
 from scheduler.dispatcher import Dispatcher, DispatchPolicy, Route
 from scheduler.jobs import build_scheduler
 from scheduler.pacing import Pace, Pacer
-from scheduler.planner import Planner
+from scheduler.planner import BELL, Planner
 from storage import migrate
+from storage.backup import in_use
 from storage.database import (
     create_engine,
     read_only_engine,
     session_factory,
     write_lock_for,
 )
+from storage.health import unready
 from storage.uow import SqlUnitOfWork
+from urbanbell.listening import ListenError, listener_on, serve_web
+from urbanbell.metrics import Metrics
+from urbanbell.readiness import Reachability
 from urbanbell.settings import Settings
+from urbanbell.startup import Retry, ServiceError, Unreachable, keep_trying
 
 log = logging.getLogger(__name__)
 
 UNPACED_RATE = 1000.0  # the planner's rate for a channel without a limit: a terminal
-WEBHOOK_PORT = 8080  # where a webhook is served when URBANBELL_HTTP_PORT is not set
-
-
-class ServiceError(Exception):
-    """The bot cannot start; the message says what to change."""
 
 
 @dataclass
@@ -79,10 +80,14 @@ class App:
     conversation: Conversation
     reads: UnitOfWorkFactory  # a read-only path that never waits for a writer
     inbox: Inbox = field(init=False)
+    metrics: Metrics = field(init=False)
+    reachability: Reachability = field(init=False)
     _dispatcher: Dispatcher | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.inbox = Inbox(self.conversation, self.wake)
+        self.metrics = Metrics(self.engine, self.clock)
+        self.reachability = Reachability(self.clock)
+        self.inbox = Inbox(self.conversation, self.wake, self.metrics)
 
     def uow(self) -> UnitOfWork:
         return self.conversation.uow_factory()
@@ -94,7 +99,7 @@ class App:
 
     def channels(self) -> list[Channel]:
         """The channels the settings turn on, in the registry's order."""
-        return [entry.build(self) for entry in REGISTRY if entry.wanted(self.settings)]
+        return [entry.build(self) for entry in _entries(self.settings)]
 
     def channel(self, name: str) -> Channel:
         return next(entry.build(self) for entry in REGISTRY if entry.name == name)
@@ -112,8 +117,13 @@ class App:
                 batch=max(1, min(200, int(sum(_rate(paces[c.name]) for c in channels)))),
             ),
             only_chat=only_chat,
+            telemetry=self.metrics,
+            finishing={BELL: self.bell_wording().finish},
         )
         return self._dispatcher
+
+    def bell_wording(self) -> BellWording:
+        return BellWording(self.catalogues, self.settings.default_locale)
 
     def planner(self) -> Planner:
         """The bell's planner, timing each channel's reminders at that channel's rate."""
@@ -122,10 +132,11 @@ class App:
             self.uow,
             self.clock,
             self.conversation.holidays,
-            BellWording(self.catalogues, self.settings.default_locale),
+            self.bell_wording(),
             rates,
             group_lead=self.settings.reminder_lead_minutes,
             warning=CrowdedWording(self.catalogues, self.settings.default_locale),
+            telemetry=self.metrics,
         )
 
     def scheduler(self, channels: Sequence[Channel] = ()) -> AsyncIOScheduler:
@@ -140,6 +151,7 @@ class App:
             Retention(outbox=timedelta(days=self.settings.keep_outbox_days)),
         )
         for channel in channels:
+            self.reachability.schedule(scheduler, channel)
             for job in channel.jobs():
                 scheduler.add_job(
                     job.run,
@@ -151,6 +163,11 @@ class App:
                     misfire_grace_time=int(job.every.total_seconds()),
                 )
         return scheduler
+
+
+def _entries(settings: Settings) -> list[ChannelEntry]:
+    """The registry's entries the settings turn on."""
+    return [entry for entry in REGISTRY if entry.wanted(settings)]
 
 
 def _rate(pace: Pace) -> float:
@@ -199,6 +216,7 @@ class ChannelEntry:
     build: Callable[[App], Channel]
     pace: Callable[[Settings], Pace]
     turned_on_by: str = ""  # what to set, for an administrator who set no channel
+    api_setting: str = ""  # where its Bot API is, for an administrator who cannot reach it
     webhook_setting: str = ""
     webhook_url: Callable[[Settings], str | None] = lambda settings: None
     buttons: bool = False  # options shown as buttons to press; else numbered, to type
@@ -213,6 +231,7 @@ REGISTRY = (
             s.telegram_rate, s.telegram_per_chat_per_second, s.telegram_per_group_per_minute
         ),
         turned_on_by="URBANBELL_TELEGRAM_TOKEN to the token BotFather gave you",
+        api_setting="URBANBELL_TELEGRAM_API_URL",
         webhook_setting="URBANBELL_TELEGRAM_WEBHOOK_URL",
         webhook_url=lambda s: s.telegram_webhook_url,
         buttons=True,
@@ -223,6 +242,7 @@ REGISTRY = (
         _zalo,
         lambda s: Pace(s.zalo_per_second, s.zalo_per_chat_per_second),
         turned_on_by="URBANBELL_ZALO_TOKEN to your Zalo bot's token",
+        api_setting="URBANBELL_ZALO_API_URL",
         webhook_setting="URBANBELL_ZALO_WEBHOOK_URL",
         webhook_url=lambda s: s.zalo_webhook_url,
     ),
@@ -255,10 +275,18 @@ def build_conversation(
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[App]:
     """Connect to the database, bring its schema up to date, and wire the bot."""
+    stack = contextlib.ExitStack()
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
     reads_engine = read_only_engine(engine)
     try:
+        # `urbanbell restore` waits for no process to be using the database.
+        stack.enter_context(in_use(settings.database_url))
+        await keep_trying(
+            lambda: _reach(engine),
+            _retry(settings),
+            "check URBANBELL_DATABASE_URL and that the database server runs",
+        )
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         read_sessions = session_factory(reads_engine)
@@ -273,6 +301,34 @@ async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncItera
         if reads_engine is not engine:
             await reads_engine.dispose()
         await engine.dispose()
+        stack.close()
+
+
+def _retry(settings: Settings) -> Retry:
+    return Retry(settings.startup_tries, settings.startup_wait_seconds)
+
+
+async def _reach(engine: AsyncEngine) -> None:
+    """Connect once, or raise `Unreachable` saying why in one line."""
+    try:
+        async with engine.connect():
+            pass
+    except (OSError, DBAPIError) as error:
+        if isinstance(error, DBAPIError):
+            reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
+        else:
+            reason = error.strerror or str(error)
+        where = engine.url.render_as_string(hide_password=True)
+        raise Unreachable(
+            f"cannot reach the database at {where} ({reason or type(error).__name__})"
+        ) from None
+
+
+async def _enter(stack: contextlib.AsyncExitStack, channel: Channel) -> None:
+    try:
+        await stack.enter_async_context(channel)
+    except ChannelUnreachable as error:
+        raise Unreachable(str(error)) from None
 
 
 def check_channels(settings: Settings) -> None:
@@ -292,6 +348,11 @@ def check_channels(settings: Settings) -> None:
             raise ServiceError(
                 f"setting URBANBELL_WEBHOOK_SECRET: required with {entry.webhook_setting}"
             )
+        if not settings.http_enabled:
+            raise ServiceError(
+                f"setting URBANBELL_HTTP_ENABLED: a webhook ({entry.webhook_setting}) is served "
+                "by the web server, which is turned off"
+            )
         path = _webhook_path(url, f"/{entry.name}")
         if path in paths:
             raise ServiceError(
@@ -309,21 +370,39 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     channels = app.channels()
     dispatcher = app.dispatcher(channels)
     scheduler = app.scheduler(channels)
+    # Bound before anything starts, so that a port in use stops `urbanbell run` at once.
+    try:
+        listener = (
+            listener_on(settings.http_host, settings.http_port) if settings.http_enabled else None
+        )
+    except ListenError as error:
+        raise ServiceError(str(error)) from None
     try:
         async with contextlib.AsyncExitStack() as stack:
-            for channel in channels:
-                await stack.enter_async_context(channel)
+            for channel, entry in zip(channels, _entries(settings), strict=True):
+                await keep_trying(
+                    functools.partial(_enter, stack, channel),
+                    _retry(settings),
+                    f"check the network and {entry.api_setting}",
+                )
+                app.reachability.reached(channel.name)  # entering asked the platform
             scheduler.start()
             work = [dispatcher.run()]
             holidays = app.conversation.holidays
+
+            async def unready_because() -> list[str]:
+                names = [c.name for c in channels]
+                return await unready(app.engine) + app.reachability.problems(names)
+
             routes: list[BaseRoute] = [
+                *health_routes(unready_because, app.metrics.scrape),
                 calendar_route(
                     app.reads,
                     holidays,
                     app.clock,
                     catalogues=app.catalogues,
                     per_minute=settings.calendar_per_minute,
-                )
+                ),
             ]
             routes += Open311(
                 app.reads, app.uow, app.clock, app.conversation.triage, app.catalogues
@@ -338,12 +417,8 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                 for channel in hooked:
                     await channel.register_webhook()
 
-            host = settings.http_host
-            if hooked:
-                port = settings.http_port or WEBHOOK_PORT
-                work.append(_serve_web(host, port, routes, register_webhooks))
-            elif settings.http_port is not None:
-                work.append(_serve_web(host, settings.http_port, routes))
+            if listener is not None:
+                work.append(serve_web(listener, routes, register_webhooks))
             log.info("Urban Bell is running on %s", " and ".join(c.label for c in channels))
             await _until_stopped(work, stop)
     except ChannelError as error:
@@ -351,43 +426,12 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
+        if listener is not None:
+            listener.close()
 
 
 def _webhook_path(url: str, default: str) -> str:
     return urlsplit(url).path or default
-
-
-async def _serve_web(
-    host: str,
-    port: int,
-    routes: Sequence[BaseRoute],
-    listening: Callable[[], Awaitable[None]] | None = None,
-) -> None:
-    """Serve the routes; once the server listens, call `listening`."""
-    config = uvicorn.Config(
-        Starlette(routes=list(routes)),
-        host=host,
-        port=port,
-        log_level="warning",
-        lifespan="off",
-    )
-    # uvicorn catches SIGINT and SIGTERM while it serves, stops, then raises them again for
-    # `_until_stopped`.
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    try:
-        # uvicorn only offers a flag; it is up within milliseconds, or serving has failed.
-        for _ in range(1000):
-            if server.started or serving.done():
-                break
-            await asyncio.sleep(0.01)
-        if server.started and listening is not None:
-            await listening()
-        await serving
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await serving
 
 
 async def _until_stopped(

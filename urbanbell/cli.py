@@ -9,19 +9,22 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
-import yaml
-
-from bot.channels.console.messenger import CHANNEL
+from bot.channels.channel import Channel
+from bot.channels.console.channel import ConsoleChannel
+from bot.channels.console.messenger import CHANNEL, FILES
 from bot.channels.console.terminal import chat
 from bot.chat.events import Sender
 from bot.features.bell.wording import NoticeWording
+from bot.features.general.seed_summary import revoked_lines, seed_summary
 from core.errors import ApiKeyNotFound, PartnerHasKey, WardNotFound
 from core.open_reports import issue_key, issued_keys, revoke_key
-from core.seeding import SeedError, SeedSummary, apply_seed, parse_seed
+from core.seeding import SeedError, SeedSummary, apply_seed, read_seed
 from locales import LANGUAGES
-from urbanbell.app import App, ServiceError, check_channels, open_app, serve
+from storage.backup import BackupError, backup, restore
+from urbanbell.app import App, check_channels, open_app, serve
 from urbanbell.logs import configure_logging
 from urbanbell.settings import Settings, SettingsError, bot_username, load_settings
+from urbanbell.startup import ServiceError
 
 DEMO_SEED = files("urbanbell") / "demo" / "seed.yaml"
 LEAVING_WAIT = 10.0  # seconds the terminal waits, on leaving, for the replies on their way
@@ -40,9 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"urbanbell: {error}", file=sys.stderr)
         return 2
-    configure_logging(level, settings.secrets())
+    configure_logging(level, settings.secrets(), form=settings.log_format)
     try:
         code: int = asyncio.run(args.command(settings, args))
+    except ServiceError as error:  # a setting to change, or a service not reached
+        print(f"urbanbell: {error}", file=sys.stderr)
+        return error.status
     except KeyboardInterrupt:
         return 130
     return code
@@ -59,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("seed", help="create or update wards, alleys and officers")
     seed.add_argument("file", type=Path, metavar="FILE.yaml")
+    seed.add_argument(
+        "--keep-officers",
+        action="store_true",
+        help="keep the roles of officers the file does not list (default: they lose them)",
+    )
+    seed.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="the language of the summary"
+    )
     seed.set_defaults(command=_seed)
 
     posters = commands.add_parser(
@@ -84,8 +98,23 @@ def _parser() -> argparse.ArgumentParser:
         ("demo", _demo, "load the demo wards if the database is empty, then chat"),
     ):
         sub = commands.add_parser(name, help=about)
-        sub.add_argument("--user", default="1", help="your id; a seeded officer's Telegram id")
+        sub.add_argument("--user", default="1", help="your id; a seeded officer's console_id")
         sub.add_argument("--lang", choices=LANGUAGES, help="your platform's language")
+        sub.add_argument(
+            "--files",
+            type=Path,
+            default=FILES,
+            metavar="DIR",
+            help=f"where the files the bot sends are saved (default: ./{FILES}/)",
+        )
+        sub.set_defaults(command=command)
+
+    for name, command, about in (
+        ("backup", _backup, "copy the SQLite database to FILE, even while the bot runs"),
+        ("restore", _restore, "put a copy made by backup in place of the SQLite database"),
+    ):
+        sub = commands.add_parser(name, help=about)
+        sub.add_argument("file", type=Path, metavar="FILE")
         sub.set_defaults(command=command)
 
     apikey = commands.add_parser("apikey", help="manage partners' keys for Open311")
@@ -109,25 +138,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        check_channels(settings)
-        async with open_app(settings) as app:
-            await serve(app)
-    except ServiceError as error:
-        print(f"urbanbell: {error}", file=sys.stderr)
-        return 2
+    check_channels(settings)
+    async with open_app(settings) as app:
+        await serve(app)
     return 0
 
 
 async def _seed(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        text = args.file.read_text(encoding="utf-8")
+        raw = args.file.read_bytes()
     except OSError as error:
         print(f"urbanbell: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 1
     async with open_app(settings) as app:
         try:
-            summary = await _load_seed(app, text)
+            summary = await _load_seed(app, raw, args.keep_officers)
         except SeedError as error:
             print(
                 f"urbanbell: {args.file} is not a valid seed file, nothing was written:",
@@ -137,7 +162,10 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> int:
             return 1
         # A changed calendar can crowd a slot beyond what the platform carries: say so now.
         crowded = await app.planner().crowded_ahead()
-    print(f"{args.file}: {_describe(summary)}")
+        translations = app.catalogues.get(args.lang)
+    print(f"{args.file}: {seed_summary(summary, translations)}")
+    for line in revoked_lines(summary, translations):
+        print(line)
     for slot in crowded:
         print(
             f"warning: on {slot.channel} at {slot.minute:%Y-%m-%d %H:%M}, {slot.late} of "
@@ -147,15 +175,11 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _load_seed(app: App, text: str) -> SeedSummary:
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SeedError(f"not valid YAML: {error}") from None
-    seed = parse_seed(document)
+async def _load_seed(app: App, raw: bytes, keep_officers: bool = False) -> SeedSummary:
+    seed = read_seed(raw)
     notice = NoticeWording(app.catalogues, app.settings.default_locale)
     async with app.uow() as uow:
-        summary = await apply_seed(uow, seed, app.settings.timezone, notice)
+        summary = await apply_seed(uow, seed, app.settings.timezone, notice, keep_officers)
         await uow.commit()
     return summary
 
@@ -209,8 +233,8 @@ async def _demo(settings: Settings, args: argparse.Namespace) -> int:
         async with app.uow() as uow:
             empty = not await uow.wards.all()
         if empty:
-            summary = await _load_seed(app, DEMO_SEED.read_text(encoding="utf-8"))
-            print(f"demo wards loaded: {_describe(summary)}")
+            summary = await _load_seed(app, DEMO_SEED.read_bytes())
+            print(f"demo wards loaded: {seed_summary(summary, app.catalogues.get('en'))}")
         await _chat(app, args)
     return 0
 
@@ -266,9 +290,31 @@ def _partner(value: str) -> str:
     return name
 
 
+async def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        size = await asyncio.to_thread(backup, settings.database_url, args.file)
+    except BackupError as error:
+        print(f"urbanbell: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {size / 1_000_000:.1f} MB, integrity checked")
+    return 0
+
+
+async def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        await asyncio.to_thread(restore, settings.database_url, args.file)
+    except BackupError as error:
+        print(f"urbanbell: {error}", file=sys.stderr)
+        return 1
+    async with open_app(settings):  # a copy from an older version gets the current schema
+        pass
+    print(f"restored {args.file}; the database schema is up to date")
+    return 0
+
+
 async def _chat(app: App, args: argparse.Namespace) -> None:
     sender = Sender(CHANNEL, str(args.user), None, args.lang)
-    console = [app.channel(CHANNEL)]
+    console: list[Channel] = [ConsoleChannel(files=args.files)]
     dispatcher = app.dispatcher(console, only_chat=sender.id)
     language = app.catalogues.pick(None, args.lang, app.settings.default_locale)
     _ = app.catalogues.get(language).gettext
@@ -292,6 +338,11 @@ async def _chat(app: App, args: argparse.Namespace) -> None:
             await asyncio.wait_for(ringing, LEAVING_WAIT)
         except TimeoutError:
             log.warning("left with messages still on their way; they go out next time")
+        # The scheduler's shutdown cancels the jobs it runs: let them finish first.
+        scheduler.pause()
+        running = asyncio.all_tasks() - {asyncio.current_task()}
+        if running:
+            await asyncio.wait(running, timeout=LEAVING_WAIT)
         scheduler.shutdown(wait=False)
 
 
@@ -300,17 +351,3 @@ def _bot_username(value: str) -> str:
         return bot_username(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _describe(summary: SeedSummary) -> str:
-    parts = []
-    for label, counts in (
-        ("created", summary.created),
-        ("updated", summary.updated),
-        ("unchanged", summary.unchanged),
-    ):
-        if counts:
-            parts.append(f"{label} " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
-    if summary.told:
-        parts.append(f"told {summary.told} followers of changed collection times")
-    return "; ".join(parts) or "nothing to do"

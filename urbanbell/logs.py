@@ -1,4 +1,5 @@
-"""What the logs may carry: ids and reasons, never tokens or phone numbers.
+"""What the logs may carry (ids and reasons, never tokens or phone numbers), and their form:
+one line per event, as text for people or as JSON for machines.
 
 Drivers and HTTP clients put what they were given into their exceptions' texts (a statement's
 values, a URL with the bot's token in its path). One filter on every handler passes each line,
@@ -7,13 +8,26 @@ its traceback included, through `redact` before any formatter sees it.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
 from collections.abc import Iterable
-from typing import TextIO
+from datetime import UTC, datetime
+from typing import Any, Literal, TextIO
 
 HIDDEN = "<hidden>"
+LogFormat = Literal["text", "json"]
+TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Libraries whose routine lines would drown the bot's: APScheduler announces every run of every
+# job (one every ten seconds) at INFO; httpx logs every request's URL, which carries the token.
+QUIET = ("apscheduler", "httpx")
+# What every LogRecord carries; anything else was passed in `extra` (ids) and is written too.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
 
 # A bot token of either platform: `<bot id>:<secret>` (Telegram `123456:AA…`, Zalo
 # `1234567890:abc…`), and whatever follows `/bot` in an API path.
@@ -56,12 +70,36 @@ class Redaction(logging.Filter):
         return True
 
 
+class JsonFormatter(logging.Formatter):
+    """A record as one line of JSON: timestamp, level, logger, event, and the ids in `extra`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        line.update((key, value) for key, value in vars(record).items() if key not in _STANDARD)
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:  # formatted (and redacted) already by `Redaction`
+            line["exception"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
 def configure_logging(
-    level: int, secrets: Iterable[str] = (), stream: TextIO | None = None
+    level: int,
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+    form: LogFormat = "text",
 ) -> logging.Handler:
-    """Log to the stream (stderr) at the level, every line redacted; return the handler."""
+    """Log to the stream (stderr) at the level, every line redacted, as text or JSON; return
+    the handler."""
     handler = _Handler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if form == "json" else logging.Formatter(TEXT))
     handler.addFilter(Redaction(secrets))
     root = logging.getLogger()
     # Called again once the settings (and their secrets) are known: one handler, the newest.
@@ -69,8 +107,8 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    # httpx logs every request's URL, and a bot's URL carries its token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for name in QUIET:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
     return handler
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from core.holidays import VietnamHolidays
-from core.model import WEEKDAYS
+from core.model import LEAD_TIMES, WEEKDAYS
 from core.reports import Category, ReportPolicy, Targets
 from core.working_time import WorkingHours, day_hours, parse_periods
 from locales import LANGUAGES
@@ -48,10 +51,14 @@ class Settings(BaseSettings):
     zalo_webhook_url: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: str = "vi"
-    reminder_lead_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # How long before a group's bell its reminder goes out: one of the times residents choose.
+    reminder_lead_minutes: int = 15
+    # `json` writes each log line as a JSON object, for a machine to read.
+    log_format: Literal["text", "json"] = "text"
+    # The web server: health, metrics, calendar feeds and the webhooks; a webhook needs it.
+    http_enabled: bool = True
     http_host: str = "127.0.0.1"
-    # The web server (calendar feeds, the webhook) runs when a port is set or a webhook needs it.
-    http_port: int | None = Field(default=None, ge=1, le=65535)
+    http_port: int = Field(default=8080, ge=1, le=65535)
     # Calendar feeds one client may fetch a minute (a phone refreshes a few times a day).
     calendar_per_minute: int = Field(default=30, ge=1)
     # Telegram's limits; the dispatcher keeps under them.
@@ -74,9 +81,16 @@ class Settings(BaseSettings):
     report_acknowledge_hours: float = Field(default=8, gt=0)
     report_resolve_days: float = Field(default=3, gt=0)
     # Per category, e.g. {"lighting": {"acknowledge_hours": 4, "resolve_days": 5}}.
-    report_targets: dict[Category, CategoryTargets] = Field(default_factory=dict)
+    # Read as JSON by the validator below, so a broken value is named like any other.
+    report_targets: Annotated[dict[Category, CategoryTargets], NoDecode] = Field(
+        default_factory=dict
+    )
     working_hours: str = "07:30-11:30,13:30-17:30"
     working_days: str = "mon,tue,wed,thu,fri"
+    # At start-up an unreachable database or Bot API is tried this many times, waiting
+    # `startup_wait_seconds` after the first failure and twice as long after each next one.
+    startup_tries: int = Field(default=6, ge=1, le=100)
+    startup_wait_seconds: float = Field(default=2, gt=0, le=600, allow_inf_nan=False)
 
     @property
     def telegram_rate(self) -> float:
@@ -103,6 +117,26 @@ class Settings(BaseSettings):
         if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise ValueError("use sqlite+aiosqlite://… or postgresql+asyncpg://…")
         return value
+
+    @field_validator("reminder_lead_minutes")
+    @classmethod
+    def _lead_time(cls, value: int) -> int:
+        if value not in LEAD_TIMES:
+            raise ValueError(f"must be one of {', '.join(map(str, LEAD_TIMES))} (minutes)")
+        return value
+
+    @field_validator("report_targets", mode="before")
+    @classmethod
+    def _json_targets(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"not valid JSON ({error.msg} at character {error.pos}); write it like "
+                '{"lighting": {"acknowledge_hours": 4, "resolve_days": 5}}'
+            ) from None
 
     @field_validator("webhook_secret")
     @classmethod
@@ -191,6 +225,10 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         problem = error.errors()[0]
-        name = PREFIX + str(problem["loc"][0]).upper() if problem["loc"] else PREFIX + "*"
+        field, *inside = problem["loc"] or ("*",)
+        name = PREFIX + str(field).upper()
         message = str(problem["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"setting {name}: {message}") from None
+        where = ".".join(str(part) for part in inside if part != "[key]")
+        raise SettingsError(f"setting {name}: {where + ': ' if where else ''}{message}") from None
+    except SourceError as error:  # e.g. an unreadable .env file
+        raise SettingsError(f"settings: {error}") from None

@@ -17,6 +17,10 @@ class ChannelError(Exception):
     """The channel cannot start; the message says which setting to change."""
 
 
+class ChannelUnreachable(ChannelError):
+    """The platform did not answer at start-up; it may be worth trying again."""
+
+
 @dataclass(frozen=True)
 class PeriodicJob:
     """Work a channel wants done every so often while it runs, first at start-up."""
@@ -65,4 +69,8 @@ class Channel(Protocol):
 
     async def poll(self) -> None:
         """Fetch updates until cancelled (only without a webhook)."""
+        ...
+
+    async def reach(self) -> None:
+        """Ask the platform who the bot is; raises when it cannot be reached or refuses."""
         ...

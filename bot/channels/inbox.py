@@ -15,6 +15,7 @@ from bot.chat.conversation import Conversation, NotStored
 from bot.chat.events import Incoming
 from core.keyed_locks import KeyedLocks
 from core.outages import Outage
+from core.telemetry import NoTelemetry, Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,15 @@ def retry_wait(failures: int) -> float:
 
 
 class Inbox:
-    def __init__(self, conversation: Conversation, queued: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        queued: Callable[[], None],
+        telemetry: Telemetry | None = None,
+    ) -> None:
         self.conversation = conversation
         self.queued = queued  # the answer is in the outbox: the dispatcher may send it now
+        self.telemetry = telemetry or NoTelemetry()
         self._chats: KeyedLocks[tuple[str, str]] = KeyedLocks()
 
     async def handle(self, event: Incoming) -> None:
@@ -37,6 +44,7 @@ class Inbox:
         nothing could be."""
         async with self._chats((event.sender.channel, event.reply_to)):
             await self.conversation.handle(event)
+        self.telemetry.update_handled(event.sender.channel, str(event.kind))
         self.queued()
 
     async def handle_batch(

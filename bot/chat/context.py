@@ -40,12 +40,14 @@ class Context:
     buttons: bool = False  # the channel shows options as buttons; else they are numbered
     interrupted: DialogueState | None = None  # the dialogue a command has just left
     replies: list[Reply] = field(default_factory=list)
+    erased: bool = False  # the resident had themself erased: the replies are the last ones
     _officers: list[Officer] | None = None
 
     async def officers(self) -> list[Officer]:
         """The person's roles in wards, looked up once per event."""
         if self._officers is None:
-            identity = officer_identity(self.resident)
+            # In the terminal, a seed's `console_id` is the `--user` of `urbanbell console`.
+            identity = (self.resident.channel, self.resident.external_id)
             found = [] if identity in NOT_PEOPLE else await self.uow.officers.of_person(*identity)
             self._officers = found
         return self._officers
@@ -97,13 +99,3 @@ class Context:
 
     def end(self) -> None:
         self.dialogue = None
-
-
-def officer_identity(resident: Resident) -> tuple[str, str]:
-    """The (channel, id) under which officers are seeded for this person.
-
-    The console stands in for Telegram: its `--user` is a Telegram user id, so that a seeded
-    officer can try their work in the terminal.
-    """
-    channel = "telegram" if resident.channel == "console" else resident.channel
-    return channel, resident.external_id

@@ -15,6 +15,7 @@ from core.clock import Clock
 from core.holidays import VietnamHolidays
 from core.model import NewMessage
 from core.ports import Memory, UnitOfWork, UnitOfWorkFactory
+from core.privacy import FAREWELL
 from core.triage import Triage
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,9 @@ class Conversation:
                     event = _answer_as_choice(event, ctx.offered)
                 await self.router.dispatch(ctx, event)
                 await uow.dialogues.remember(resident.id, Memory(ctx.dialogue))
+                kind = FAREWELL if ctx.erased else "reply"
                 for reply in ctx.replies:
-                    await uow.outbox.add(self._answer(event, resident.id, reply))
+                    await uow.outbox.add(self._answer(event, resident.id, reply, kind))
                 await uow.commit()
                 return ctx.replies
         except Exception as error:
@@ -126,9 +128,11 @@ class Conversation:
         return [sorry]
 
     @staticmethod
-    def _answer(event: Incoming, resident_id: int | None, reply: Reply) -> NewMessage:
+    def _answer(
+        event: Incoming, resident_id: int | None, reply: Reply, kind: str = "reply"
+    ) -> NewMessage:
         return NewMessage.worded(
-            "reply", event.sender.channel, event.reply_to, reply.worded(), resident_id=resident_id
+            kind, event.sender.channel, event.reply_to, reply.worded(), resident_id=resident_id
         )
 
 

@@ -7,6 +7,7 @@ from bot.features.bell import table as bell
 from bot.features.calls import table as calls
 from bot.features.figures import table as figures
 from bot.features.general import table as general
+from bot.features.privacy import table as privacy
 from bot.features.reports import table as reports
 
 FEATURES: tuple[Feature, ...] = (
@@ -15,6 +16,7 @@ FEATURES: tuple[Feature, ...] = (
     figures.FEATURE,
     calls.FEATURE,
     announcements.FEATURE,
+    privacy.FEATURE,
     general.FEATURE,
 )
 

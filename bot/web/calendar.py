@@ -8,6 +8,7 @@ The schedule is read on a read-only path, so that no fetch waits for, or holds u
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -20,6 +21,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.chat.i18n import Catalogues
+from bot.chat.render import kinds_named
 from bot.features.bell.ics import alley_calendar, collections_ahead
 from bot.web.rate import RateLimit
 from core.calendar import Holidays
@@ -114,6 +116,7 @@ def calendar_route(
                 summary=_("Garbage collection: {alley}").format(alley=alley.name),
                 calendar_name=_("Garbage collection calendar: {alley}").format(alley=alley.name),
                 stamp=now,
+                kinds=functools.partial(kinds_named, _),
             )
             etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
             made = now.astimezone(UTC).replace(microsecond=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +16,15 @@ from tests.fakes.zalo import FakeZalo
 
 URBANBELL = str(Path(sys.executable).with_name("urbanbell"))
 LAN = 1001  # a resident's Telegram id; her private chat has the same id
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now, for a bot's web server: several tests
+    (and several people's tests) run on one machine, so none may take the default 8080."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @pytest.fixture
@@ -38,6 +48,7 @@ def bot_env(tmp_path: Path, fake: FakeTelegram) -> dict[str, str]:
         URBANBELL_TELEGRAM_TOKEN=fake.token,
         URBANBELL_TELEGRAM_API_URL=fake.base_url,
         URBANBELL_OUTBOX_LEASE_SECONDS="2",
+        URBANBELL_HTTP_PORT=str(free_port()),
     )
     return clean
 

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from core.seeding import apply_seed, parse_seed
+from tests.e2e.conftest import free_port
 from tests.fakes.telegram import FakeTelegram, Sent
 from urbanbell.app import App, open_app, serve
 from urbanbell.cli import DEMO_SEED
@@ -22,6 +23,7 @@ def bot_settings(fake: FakeTelegram, database_url: str, **more: Any) -> Settings
             "database_url": database_url,
             "telegram_token": fake.token,
             "telegram_api_url": fake.base_url,
+            "http_port": free_port(),
             **more,
         }
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import LAN
+from tests.e2e.conftest import LAN, free_port
 from tests.e2e.outage import DatabaseProxy, postgres_behind_a_proxy, start
 from tests.e2e.zalo_harness import LAN as ZALO_LAN
 from tests.fakes.telegram import FakeTelegram
@@ -28,7 +28,12 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 def environment(database_url: str, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("URBANBELL_")}
-    env.update(URBANBELL_DATABASE_URL=database_url, URBANBELL_OUTBOX_LEASE_SECONDS="2", **settings)
+    env.update(
+        URBANBELL_DATABASE_URL=database_url,
+        URBANBELL_OUTBOX_LEASE_SECONDS="2",
+        URBANBELL_HTTP_PORT=str(free_port()),
+    )
+    env.update(settings)
     return env
 
 

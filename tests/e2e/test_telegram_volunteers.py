@@ -138,3 +138,44 @@ async def test_the_menus_offer_volunteering_to_residents_and_calls_to_organisers
     assert {"volunteer", "mute"} <= set(everyone) and "newcall" not in everyone
     assert {"newcall", "calls", "offers"} <= set(chi_hoa) and "announce" not in chi_hoa
     assert "announce" in chi_lan and "newcall" not in chi_lan
+
+
+async def test_a_ward_of_300_alleys_is_picked_from_a_page_at_a_time_or_by_name(
+    fake: FakeTelegram, database: str
+) -> None:
+    async with running_bot(bot_settings(fake, database)) as app:
+        async with app.uow() as uow:
+            ward = await uow.wards.by_code("ninh-kieu")
+            assert ward is not None
+            for n in range(1000, 1300):
+                await uow.alleys.upsert(ward, f"nk-{n}", f"Hẻm {n} Đường Mậu Thân", None, (), ())
+            await uow.commit()
+        fake.send_text(LAN, "/start nk-hem-51", language_code="en")
+        await answer(fake, LAN, 1)
+
+        fake.send_text(CHI_LAN, "/announce", language_code="en")
+        first = await answer(fake, CHI_LAN, 1)
+        assert first.text is not None and "Alleys 1 to 20 of 305." in first.text
+        assert "Type part of a name to find an alley." in first.text
+        labels = [label for label, _ in buttons(first)]
+        assert labels[0] == "The whole ward" and labels[-1] == "More alleys…"
+        assert len(labels) == 22
+
+        press(fake, CHI_LAN, first, "More alleys…")
+        second = await answer(fake, CHI_LAN, 2)
+        assert second.text is not None and "Alleys 21 to 40 of 305." in second.text
+        assert not set(buttons(second)) & set(buttons(first)[1:-1])
+
+        fake.send_text(CHI_LAN, "hem 51", language_code="en")
+        found = await answer(fake, CHI_LAN, 3)
+        assert found.text is not None and "1 alley matches “hem 51”." in found.text
+        press(fake, CHI_LAN, found, "▫️ Hẻm 51 Đường 3 Tháng 2")
+        ticked = await answer(fake, CHI_LAN, 4)
+        assert "✅ Hẻm 51 Đường 3 Tháng 2" in dict(buttons(ticked))
+        press(fake, CHI_LAN, ticked, "Done: this alley")
+        asked = await answer(fake, CHI_LAN, 5)
+        assert asked.text is not None and asked.text.startswith("It will reach 1 resident;")
+
+    for message in fake.messages_to(CHI_LAN):
+        data = [value for _, value in buttons(message)]
+        assert len(data) <= 100 and all(len(value.encode()) <= 64 for value in data)

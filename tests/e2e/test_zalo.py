@@ -17,7 +17,8 @@ from storage.uow import SqlUnitOfWork
 from tests.e2e.zalo_harness import BINH, LAN, running, zalo_settings
 from tests.fakes.zalo import FakeZalo
 from tests.support import FixedClock
-from urbanbell.app import App, ServiceError
+from urbanbell.app import App
+from urbanbell.startup import ServiceError
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 WARDS = "1. Phường Ninh Kiều\n2. Phường Sóc Trăng\n3. Phường Thuận Hưng"

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from core.clock import Clock
+from tests.e2e.conftest import free_port
 from tests.e2e.telegram_harness import seed_demo
 from tests.fakes.zalo import FakeZalo
 from urbanbell.app import App, open_app, serve
@@ -23,6 +24,7 @@ def zalo_settings(zalo: FakeZalo, database_url: str, **more: Any) -> Settings:
             "database_url": database_url,
             "zalo_token": zalo.token,
             "zalo_api_url": zalo.base_url,
+            "http_port": free_port(),
             **more,
         }
     )

@@ -42,6 +42,7 @@ MEDIA_GROUP = range(2, 11)  # an album holds 2 to 10 items
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+MAX_BUTTONS = 100  # inline buttons under one message
 MAX_DOWNLOAD = 20 * 1024 * 1024
 
 # Form fields arrive as strings; these stay strings even when they look like numbers or JSON.
@@ -1120,6 +1121,8 @@ def _checked_markup(params: JSON) -> JSON | None:
         return markup
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise ApiError(400, "Bad Request: can't parse inline keyboard button")
+    if sum(len(row) for row in rows) > MAX_BUTTONS:
+        raise ApiError(400, "Bad Request: reply markup is too long")
     for row in rows:
         for button in row:
             if not isinstance(button, dict) or not button.get("text"):

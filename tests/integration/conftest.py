@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import yaml
@@ -72,10 +74,11 @@ class Person:
 async def deliver(conversation: Conversation) -> str:
     """Send every console message due by the conversation's clock; say what was printed."""
     printed = io.StringIO()
-    route = Route(ConsoleMessenger(printed), Pacer(Pace()))
-    dispatcher = Dispatcher(conversation.uow_factory, {"console": route}, conversation.clock)
-    while await dispatcher.send_due():
-        pass
+    with tempfile.TemporaryDirectory() as files:  # where the console saves files it is sent
+        route = Route(ConsoleMessenger(printed, Path(files)), Pacer(Pace()))
+        dispatcher = Dispatcher(conversation.uow_factory, {"console": route}, conversation.clock)
+        while await dispatcher.send_due():
+            pass
     return printed.getvalue()
 
 

@@ -141,3 +141,40 @@ async def test_an_announcement_reaches_ten_thousand_residents_once_despite_a_cra
             .group_by(OutboxRow.status)
         )
         assert dict(rows.all()) == {"sent": RESIDENTS - len(BLOCKED), "failed": len(BLOCKED)}
+
+
+async def test_a_progress_line_is_not_told_again_while_nothing_moved(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    async with uow_factory() as uow:
+        ward, _ = await uow.wards.upsert(
+            "ninh-kieu", "Phường Ninh Kiều", "Asia/Ho_Chi_Minh", HolidayPolicy.SKIP
+        )
+        alley, _ = await uow.alleys.upsert(ward, "nk-hem-51", "Hẻm 51", None, (), ())
+        officer, _ = await uow.officers.upsert(ward, "fake", "officer", Role.OFFICER, "Lan")
+        for n in range(3):
+            resident = await uow.residents.seen("fake", f"r{n}", None, "en")
+            await uow.subscriptions.add(resident.id, alley, 15)
+        await announcements.announce(
+            uow, [officer], ward.id, [], "Tổng vệ sinh.", ("fake", "officer"), "en", WORDING
+        )
+        await uow.commit()
+    dispatcher, messenger, _ = dispatcher_for(uow_factory, clock)
+    # The first resident's message goes; the others wait on a platform that makes us wait.
+    async with uow_factory() as uow:
+        held = await uow.outbox.claim(["fake"], clock.now(), timedelta(hours=1), 2)
+        await uow.commit()
+    assert len(held) == 2
+    while await dispatcher.send_due():
+        pass
+
+    for _ in range(3):  # three follow-ups with nothing new in between
+        clock.move(PROGRESS_EVERY)
+        async with uow_factory() as uow:
+            assert await announcements.follow_up(uow, clock.now(), WORDING) == 0
+            await uow.commit()
+        while await dispatcher.send_due():
+            pass
+
+    told = [text for chat, text in messenger.sent if chat == "officer"]
+    assert told == ["📢 Announcement #1: 1 of 3 messages sent so far."]

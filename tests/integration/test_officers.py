@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.chat.conversation import Conversation
 from bot.chat.events import Incoming, Sender
 from bot.chat.i18n import Catalogues
+from bot.features.bell.calendar_changes import CONFIRM
 from bot.features.bell.wording import BellWording, NoticeWording
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWorkFactory
@@ -50,7 +51,8 @@ async def test_an_officer_skips_a_collection_and_its_followers_are_told(
     await english.says("/start nk-hem-51")
     officer = Person(conversation, CHI_LAN, "en")
 
-    answer = await officer.says("/skip nk-hem-51 2026-12-02")
+    await officer.says("/skip nk-hem-51 2026-12-02")
+    answer = await officer.presses(CONFIRM)
 
     assert answer == (
         "Done: no collection in Hẻm 51 Đường 3 Tháng 2 on Wednesday 02/12. "
@@ -71,7 +73,8 @@ async def test_an_officer_moves_a_collection(
     await follower.says("/start nk-hem-51")
     officer = Person(conversation, CHI_LAN, "en")
 
-    answer = await officer.says("/move nk-hem-51 2026-12-02 2026-12-03 07:00")
+    await officer.says("/move nk-hem-51 2026-12-02 2026-12-03 07:00")
+    answer = await officer.presses(CONFIRM)
 
     assert answer.startswith(
         "Done: the collection of Wednesday 02/12 in Hẻm 51 Đường 3 Tháng 2 moves to "
@@ -111,6 +114,7 @@ async def test_a_past_day_or_a_malformed_command_changes_nothing(
     assert "has passed" in await officer.says("/skip nk-hem-51 2026-12-02")
     assert "has passed" in await officer.says("/move nk-hem-51 2026-12-07 2026-12-04 07:00")
     assert (await officer.says("/skip nk-hem-51 tomorrow")).startswith("Write it so: /skip")
+    assert (await officer.says("/skip nk-hem-51 31/2")).startswith("Write it so: /skip")
     assert (await officer.says("/move nk-hem-51 2026-12-07")).startswith("Write it so: /move")
     assert "No alley has the code “nosuch”" in await officer.says("/skip nosuch 2026-12-09")
     assert await exceptions(seeded) == []

@@ -41,7 +41,10 @@ async def _sent_to(uow_factory: UnitOfWorkFactory, chat_id: str) -> list[str]:
     async with uow_factory() as uow:
         assert isinstance(uow, SqlUnitOfWork)
         rows = await uow.session.scalars(
-            select(OutboxRow).where(OutboxRow.chat_id == chat_id).order_by(OutboxRow.id)
+            # The people here write from the console, where the demo officers are seeded too.
+            select(OutboxRow)
+            .where(OutboxRow.channel == "console", OutboxRow.chat_id == chat_id)
+            .order_by(OutboxRow.id)
         )
         return [str(row.payload["text"]) for row in rows]
 

@@ -75,7 +75,9 @@ async def test_a_long_search_is_echoed_short_and_without_direction_overrides(
     conversation: Conversation,
 ) -> None:
     person = Person(conversation)
-    answer = await person.says("/subscribe " + BIDI + "abc " * 1250)
+    refused = await person.says("/subscribe " + BIDI + "abc " * 1250)
+    assert BIDI not in refused and "at most 100 characters" in refused
+    answer = await person.says("/subscribe " + BIDI + "abc " * 24)
     assert BIDI not in answer
     assert len(answer) < 200
     assert "abc abc…”" in answer

@@ -78,7 +78,7 @@ async def test_the_demo_seed_loads_three_wards_twelve_alleys_and_four_officers(
     assert summary.updated == summary.unchanged == {}
     assert await _count(engine, WardRow) == 3
     assert await _count(engine, AlleyRow) == 12
-    assert await _count(engine, OfficerRow) == 4
+    assert await _count(engine, OfficerRow) == 8  # each on Telegram and in the console
     async with uow_factory() as uow:
         thuan_hung = await uow.wards.by_code("thuan-hung")
         hem_51 = await uow.alleys.by_code("nk-hem-51")

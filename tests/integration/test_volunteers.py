@@ -13,8 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from core import offers, organising, volunteers
+from core.call_changes import CallEdit, edit_call
 from core.errors import (
+    AlreadySignedUp,
     CallNotFound,
+    CallNotOpen,
     CallNotOver,
     InvalidCall,
     NotAllowed,
@@ -64,6 +67,12 @@ class FakeNotices:
 
     def thanks(self, call: VolunteerCall, to: Recipient) -> Worded:
         return Worded({"text": f"thanks {dict(call.results)}", "choices": []})
+
+    def changed(self, call: VolunteerCall, to: Recipient) -> Worded:
+        return Worded({"text": f"changed {call.title} {call.slots}", "choices": []})
+
+    def cancelled(self, call: VolunteerCall, to: Recipient) -> Worded:
+        return Worded({"text": f"cancelled {call.title}", "choices": []})
 
 
 NOTICES = FakeNotices()
@@ -424,6 +433,101 @@ async def test_organisers_find_offers_by_kind_and_invite_from_them_once(
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.volunteers.offers_of(truck) == []
+
+
+async def test_no_invitation_goes_to_someone_who_already_has_a_place_or_waits_for_one(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    call, _ = await a_call(uow_factory, clock, slots=1)
+    organiser = await _organiser(uow_factory)
+    joined, waiting = await residents(uow_factory, 2, first=60)
+    async with uow_factory() as uow:
+        made = [
+            await offers.offer_help(uow, who, call.ward.id, OfferKind.LABOUR, "Hai tay", None)
+            for who in (joined, waiting)
+        ]
+        await uow.commit()
+    await join(uow_factory, clock, joined, call.id)
+    await join(uow_factory, clock, waiting, call.id)  # the one place is taken: waits
+
+    for offer, waitlisted in zip(made, (False, True), strict=True):
+        async with uow_factory() as uow:
+            with pytest.raises(AlreadySignedUp) as refused:
+                await offers.invite_from_offer(
+                    uow, [organiser], offer.id, call.id, clock.now(), NOTICES
+                )
+        assert refused.value.waitlisted is waitlisted
+    assert [r for r in await outbox(uow_factory) if ":offer:" in (r.key or "")] == []
+
+
+async def test_a_cancelled_call_tells_everyone_signed_up_or_waiting_once(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    call, _ = await a_call(uow_factory, clock, slots=1)
+    organiser = await _organiser(uow_factory)
+    joined, waiting, declined = await residents(uow_factory, 3, first=70)
+    await join(uow_factory, clock, joined, call.id)
+    await join(uow_factory, clock, waiting, call.id)
+    async with uow_factory() as uow:
+        await volunteers.decline(uow, declined, call.id, clock.now(), NOTICES)
+        await uow.commit()
+    assert any(":remind:" in (r.key or "") for r in await outbox(uow_factory))
+
+    async with uow_factory() as uow:
+        cancelled, told = await organising.cancel_call(
+            uow, [organiser], call.id, clock.now(), NOTICES
+        )
+        await uow.commit()
+    assert told == 2
+    async with uow_factory() as uow:
+        with pytest.raises(CallNotOpen):  # once: a second cancel changes nothing
+            await organising.cancel_call(uow, [organiser], call.id, clock.now(), NOTICES)
+        with pytest.raises(SignupsClosed):
+            await volunteers.join(uow, declined, call.id, clock.now(), NOTICES)
+        shown = await uow.volunteers.call(call.id)
+    assert shown is not None and shown.state is CallState.CANCELLED
+    queued = await outbox(uow_factory)
+    assert sorted(r.chat_id for r in queued if r.text == f"cancelled {cancelled.title}") == [
+        "70",
+        "71",
+    ]
+    assert not any(":remind:" in (r.key or "") for r in queued)  # reminders withdrawn
+
+
+async def test_a_changed_call_tells_its_volunteers_once_and_gives_new_places_to_the_waitlist(
+    uow_factory: UnitOfWorkFactory, clock: FixedClock
+) -> None:
+    call, _ = await a_call(uow_factory, clock, slots=1)
+    organiser = await _organiser(uow_factory)
+    joined, waiting = await residents(uow_factory, 2, first=80)
+    await join(uow_factory, clock, joined, call.id)
+    await join(uow_factory, clock, waiting, call.id)
+
+    async def edited(change: CallEdit) -> tuple[VolunteerCall, int]:
+        async with uow_factory() as uow:
+            result = await edit_call(uow, [organiser], call.id, change, clock.now(), NOTICES)
+            await uow.commit()
+        return result
+
+    with pytest.raises(InvalidCall):
+        await edited(CallEdit(slots=0))
+    assert (await edited(CallEdit(slots=1)))[1] == 0  # nothing changed: no one is told
+    bigger, told = await edited(CallEdit(slots=2))
+    assert (bigger.slots, told) == (2, 2)
+    later = STARTS + timedelta(days=1)
+    moved, _ = await edited(CallEdit(starts_at=later, ends_at=later + timedelta(hours=3)))
+
+    queued = await outbox(uow_factory)
+    assert sorted(r.chat_id for r in queued if r.text == f"changed {call.title} 2") == [
+        "80",
+        "80",
+        "81",
+        "81",
+    ]
+    assert [r.chat_id for r in queued if r.text == f"promoted {call.title}"] == ["81"]
+    reminders = [r for r in queued if ":remind:" in (r.key or "")]
+    assert {r.chat_id for r in reminders} == {"80", "81"}
+    assert all(r.expires_at == moved.starts_at for r in reminders)  # planned for the new time
 
 
 async def test_saying_cannot_gives_up_a_place_and_is_counted(

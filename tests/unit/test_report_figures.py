@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.features.figures.wording import period_slug
 from core.model import Alley, HolidayPolicy, Ward
 from core.report_figures import (
     BadPeriod,
@@ -79,6 +80,8 @@ def test_a_month_a_year_a_week_and_days_are_periods() -> None:
     assert period_of("2026-02", NOW, VN) == Period(
         PeriodKind.MONTH, datetime(2026, 2, 1, tzinfo=VN), datetime(2026, 3, 1, tzinfo=VN)
     )
+    assert period_of("2/2026", NOW, VN) == period_of("02-2026", NOW, VN)
+    assert period_of("02/2026", NOW, VN) == period_of("2026-02", NOW, VN)
     assert period_of("2025", NOW, VN) == Period(
         PeriodKind.YEAR, datetime(2025, 1, 1, tzinfo=VN), datetime(2026, 1, 1, tzinfo=VN)
     )
@@ -92,6 +95,8 @@ def test_a_month_a_year_a_week_and_days_are_periods() -> None:
     [
         "2026-13",
         "2026-00",
+        "13/2026",
+        "0/2026",
         "2026-1",
         "0d",
         "99999d",
@@ -215,3 +220,12 @@ def test_a_report_of_an_alley_no_longer_known_counts_without_it() -> None:
     figures = ward_figures_of(WARD, [], facts, NOVEMBER, NOW)
 
     assert [(a, f.received) for a, f in figures.by_alley] == [(None, 2)]
+
+
+@pytest.mark.parametrize("text", ["30d", "week"])
+def test_a_file_name_carries_the_wards_date(text: str) -> None:
+    # 02:40 on 05/12 in the ward is still 04/12 in UTC.
+    late_night = datetime(2026, 12, 4, 19, 40, tzinfo=UTC)
+    days = period_of(text, late_night, VN)
+    assert period_slug(days).endswith("-2026-12-05")
+    assert days.until.date() == date(2026, 12, 5)

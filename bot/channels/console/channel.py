@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
 from starlette.routing import Route
 
 from bot.channels.channel import PeriodicJob
-from bot.channels.console.messenger import CHANNEL, ConsoleMessenger
+from bot.channels.console.messenger import CHANNEL, FILES, ConsoleMessenger
 
 
 class ConsoleChannel:
@@ -17,8 +18,8 @@ class ConsoleChannel:
     webhook: tuple[str, str] | None = None
     label = "the terminal"
 
-    def __init__(self, stdout: TextIO = sys.stdout) -> None:
-        self.messenger = ConsoleMessenger(stdout)
+    def __init__(self, stdout: TextIO = sys.stdout, files: Path = FILES) -> None:
+        self.messenger = ConsoleMessenger(stdout, files)
 
     async def __aenter__(self) -> ConsoleChannel:
         return self
@@ -45,4 +46,8 @@ class ConsoleChannel:
 
     async def poll(self) -> None:
         """Nothing to fetch: `terminal.chat` reads the person's lines."""
+        return None
+
+    async def reach(self) -> None:
+        """The terminal is always there."""
         return None

@@ -7,9 +7,9 @@ from datetime import timedelta
 from types import TracebackType
 
 from starlette.routing import Route
-from telegram.error import InvalidToken
+from telegram.error import BadRequest, InvalidToken, NetworkError
 
-from bot.channels.channel import ChannelError, PeriodicJob
+from bot.channels.channel import ChannelError, ChannelUnreachable, PeriodicJob
 from bot.channels.inbox import Inbox
 from bot.channels.telegram.adapter import CHANNEL
 from bot.channels.telegram.menus import Menus
@@ -42,6 +42,7 @@ class TelegramChannel:
         paid: bool = False,  # send as paid broadcast, beyond 30 messages a second
     ) -> None:
         self.bot = build_bot(token, api_url)
+        self.api_url = api_url
         self.messenger = TelegramMessenger(self.bot, paid)
         self.inbox = inbox
         self.uow_factory = uow_factory
@@ -55,11 +56,17 @@ class TelegramChannel:
     async def __aenter__(self) -> TelegramChannel:
         try:
             await self.bot.initialize()
+            await self.menus.set_for_everyone()
         except InvalidToken:
             raise ChannelError(
                 "setting URBANBELL_TELEGRAM_TOKEN: Telegram refused this token"
             ) from None
-        await self.menus.set_for_everyone()
+        except BadRequest as error:
+            raise ChannelError(f"Telegram refused to start the bot: {error.message}") from None
+        except NetworkError as error:  # no network, a timeout, or Telegram's 5xx
+            raise ChannelUnreachable(
+                f"cannot reach the Telegram Bot API at {self.api_url} ({error.message})"
+            ) from None
         return self
 
     async def __aexit__(
@@ -99,3 +106,7 @@ class TelegramChannel:
     async def poll(self) -> None:
         """Fetch updates until cancelled (only without a webhook)."""
         await poll(self.bot, self.inbox)
+
+    async def reach(self) -> None:
+        """Ask Telegram who the bot is (`getMe`)."""
+        await self.bot.get_me()

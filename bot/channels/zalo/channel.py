@@ -7,7 +7,7 @@ from types import TracebackType
 import httpx
 from starlette.routing import Route
 
-from bot.channels.channel import ChannelError, PeriodicJob
+from bot.channels.channel import ChannelError, ChannelUnreachable, PeriodicJob
 from bot.channels.inbox import Inbox
 from bot.channels.zalo.adapter import CHANNEL
 from bot.channels.zalo.client import ZaloClient, ZaloError
@@ -27,6 +27,7 @@ class ZaloChannel:
         webhook: tuple[str, str] | None = None,  # (public URL, secret)
     ) -> None:
         self.client = ZaloClient(token, api_url)
+        self.api_url = api_url
         self.messenger = ZaloMessenger(self.client)
         self.inbox = inbox
         self.webhook = webhook
@@ -48,8 +49,8 @@ class ZaloChannel:
             raise ChannelError(f"Zalo's getMe failed: {error}") from None
         except httpx.HTTPError as error:
             await self.client.close()
-            raise ChannelError(
-                f"setting URBANBELL_ZALO_API_URL: cannot reach the Zalo Bot API ({error!r})"
+            raise ChannelUnreachable(
+                f"cannot reach the Zalo Bot API at {self.api_url} ({error!r})"
             ) from None
         self._name = str(me.get("account_name") or me.get("display_name") or me.get("id") or "?")
         return self
@@ -85,3 +86,7 @@ class ZaloChannel:
 
     async def poll(self) -> None:
         await poll(self.client, self.inbox)
+
+    async def reach(self) -> None:
+        """Ask Zalo who the bot is (`getMe`)."""
+        await self.client.get_me()

@@ -8,7 +8,7 @@ from bot.chat.context import Context
 from bot.chat.events import Incoming
 from bot.chat.replies import Choice
 from bot.features.announcements.wording import AnnouncementWording
-from bot.features.audience import DONE, WHOLE_WARD, audience_choices, picked
+from bot.features.audience import DONE, WHOLE_WARD, alley_picker, page_asked, page_of, picked
 from bot.features.general.handlers import out_of_date
 from core import announcements
 from core.errors import AlleyNotFound, NobodyToTell, NotAllowed, TextTooLong
@@ -64,6 +64,9 @@ async def pick_alleys(ctx: Context, args: list[str]) -> None:
     if ward is None:
         await out_of_date(ctx, args)
         return
+    if (start := page_asked(args[0])) is not None:
+        await _ask_alleys(ctx, ward, data.chosen, start)
+        return
     if args[0] == DONE and data.chosen:
         alleys = data.chosen
     else:
@@ -74,7 +77,7 @@ async def pick_alleys(ctx: Context, args: list[str]) -> None:
         if args[0] != WHOLE_WARD:
             data.chosen = found
             ctx.keep(data)
-            await _ask_alleys(ctx, ward, found)
+            await _ask_alleys(ctx, ward, found, await page_of(ctx, ward.id, int(args[0])))
             return
         alleys = []  # the whole ward, as it is when the announcement goes
     listening, muted = await announcements.audience_size(
@@ -158,14 +161,29 @@ async def send(ctx: Context, args: list[str]) -> None:
     )
 
 
-async def _ask_alleys(ctx: Context, ward: Ward, chosen: list[int]) -> None:
+async def alleys_typed(ctx: Context, event: Incoming) -> None:
+    """A name typed while picking alleys: the alleys it finds."""
+    data = ctx.data(AnnouncementDraft)
+    ward = await _ward(ctx, str(data.ward))
+    if ward is None:
+        ctx.end()
+        await out_of_date(ctx, [])
+        return
+    await _ask_alleys(ctx, ward, data.chosen, search=event.text)
+
+
+async def _ask_alleys(
+    ctx: Context, ward: Ward, chosen: list[int], start: int = 0, search: str | None = None
+) -> None:
     _ = ctx._
+    note, choices = await alley_picker(ctx, ward.id, chosen, PICK_ALLEYS, start, search)
     ctx.say(
         _(
             "Who should hear it in {ward}? Tick alleys (their followers hear it), or take the "
             "whole ward:"
-        ).format(ward=ward.name),
-        await audience_choices(ctx, ward.id, chosen, PICK_ALLEYS),
+        ).format(ward=ward.name)
+        + note,
+        choices,
     )
 
 

@@ -27,5 +27,8 @@ FEATURE = Feature(
         Button(announce.PICK_ALLEYS, announce.pick_alleys),
         Button(announce.SEND, announce.send),
     ),
-    steps=(Step(announce.ANNOUNCE, "text", announce.text_typed),),
+    steps=(
+        Step(announce.ANNOUNCE, "alleys", announce.alleys_typed),
+        Step(announce.ANNOUNCE, "text", announce.text_typed),
+    ),
 )

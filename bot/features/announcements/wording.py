@@ -25,11 +25,13 @@ class AnnouncementWording:
         return Reply(header + "\n\n" + text, (mute,)).worded()
 
     def progress(self, announcement: Announcement, so_far: Delivered) -> Worded:
-        _ = self.catalogues.get(announcement.language).gettext
+        words = self.catalogues.get(announcement.language)
         sent = so_far.delivered + so_far.blocked + so_far.failed + so_far.uncertain
-        text = _("📢 Announcement #{number}: {sent} of {count} messages sent so far.").format(
-            number=announcement.id, sent=sent, count=announcement.recipients
-        )
+        text = words.ngettext(
+            "📢 Announcement #{number}: {sent} of {count} message sent so far.",
+            "📢 Announcement #{number}: {sent} of {count} messages sent so far.",
+            announcement.recipients,
+        ).format(number=announcement.id, sent=sent, count=announcement.recipients)
         return Reply(text).worded()
 
     def summary(self, announcement: Announcement, outcome: Delivered) -> Worded:

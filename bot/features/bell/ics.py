@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from core.calendar import Collection, Holidays, collections_between
 from core.mobilisation import VolunteerCall
@@ -35,12 +35,16 @@ def alley_calendar(
     summary: str,
     calendar_name: str,
     stamp: datetime,
+    kinds: Callable[[Sequence[str]], str] | None = None,
+    alarm: timedelta | None = None,
 ) -> bytes:
     """One VEVENT per collection, in the ward's time zone, with a VTIMEZONE for it.
 
-    `summary` is each event's title, already in the reader's language. Each UID comes from the
-    alley's code and the collection's instant, so importing the file again updates the events
-    instead of doubling them; a moved collection is a new instant, hence a new event.
+    `summary` is each event's title, already in the reader's language; `kinds` words what a
+    collection takes away, added to the title of those that name it. With `alarm`, each event
+    reminds that long before the truck (or its time window). Each UID comes from the alley's
+    code and the collection's instant, so importing the file again updates the events instead
+    of doubling them; a moved collection is a new instant, hence a new event.
     """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -52,7 +56,13 @@ def alley_calendar(
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     for collection in collections:
-        calendar.add_component(_event(alley, collection, summary, stamp))
+        title = summary
+        if kinds is not None and collection.kinds:
+            title = f"{summary} ({kinds(collection.kinds)})"
+        event = _event(alley, collection, title, stamp)
+        if alarm is not None:
+            event.add_component(_alarm(title, alarm))
+        calendar.add_component(event)
     if collections:
         # Only the years the events span, not the zone's whole history.
         calendar.add_missing_timezones(
@@ -73,13 +83,21 @@ def _event(alley: Alley, collection: Collection, summary: str, stamp: datetime) 
     event.add("uid", collection_uid(alley.code, collection.at))
     event.add("dtstamp", stamp.astimezone(UTC))
     event.add("dtstart", collection.at)
-    event.add("dtend", collection.at + VISIT)
+    event.add("dtend", collection.until or collection.at + VISIT)
     event.add("summary", summary)
     # A truck passing by does not make the resident busy.
     event.add("transp", "TRANSPARENT")
     if alley.location is not None:
         event.add("geo", alley.location)
     return event
+
+
+def _alarm(title: str, before: timedelta) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", title)
+    alarm.add("trigger", -before)
+    return alarm
 
 
 def call_calendar(

@@ -9,8 +9,7 @@ from __future__ import annotations
 import gettext
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import matplotlib
@@ -23,6 +22,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextPath
 
 from bot.chat.i18n import N_
+from bot.chat.render import hhmm, kinds_named, window_time
 from core.model import AlleySchedule, CollectionRule, HolidayPolicy
 from core.ports import UnitOfWork
 from core.schedule import ward_schedules
@@ -36,6 +36,13 @@ WEEKDAY_NAMES = (
     N_("Saturday"),
     N_("Sunday"),
 )
+OF_MONTH_NAMES = {
+    1: N_("first of the month"),
+    2: N_("second of the month"),
+    3: N_("third of the month"),
+    4: N_("fourth of the month"),
+    -1: N_("last of the month"),
+}
 HOLIDAY_NOTES = {
     HolidayPolicy.SKIP: N_("No collection on public holidays."),
     HolidayPolicy.SHIFT: N_("On a public holiday the truck comes the next working day."),
@@ -82,19 +89,31 @@ def deep_link(bot: str, alley_code: str) -> str:
 def collection_times(
     rules: Sequence[CollectionRule], translations: gettext.NullTranslations
 ) -> list[str]:
-    """ "Thứ Hai, Thứ Tư, Thứ Sáu — 18:00" per time of day, the earliest weekday first."""
+    """ "Thứ Hai, Thứ Tư, Thứ Sáu — 18:00" per time of day, the earliest weekday first; a rule
+    beyond weekly says how often, a window its end, and what is collected when the seed says."""
     _ = translations.gettext
-    by_time: dict[time, set[int]] = {}
+    # Rules alike but for their weekdays share a line.
+    by_time: dict[CollectionRule, set[int]] = {}
     for rule in rules:
-        by_time.setdefault(rule.at, set()).update(rule.weekdays)
+        by_time.setdefault(replace(rule, weekdays=frozenset()), set()).update(rule.weekdays)
     lines = []
-    for at, weekdays in sorted(by_time.items(), key=lambda item: (min(item[1]), item[0])):
+    for rule, weekdays in sorted(by_time.items(), key=lambda item: (min(item[1]), item[0].at)):
         if len(weekdays) == len(WEEKDAY_NAMES):
             days = _("Every day")
         else:
             days = ", ".join(_(WEEKDAY_NAMES[day]) for day in sorted(weekdays))
+        until = None if rule.until is None else hhmm(rule.until)
         # TRANSLATORS: a line of a poster: the weekdays, then the time of day (HH:MM).
-        lines.append(_("{days} — {time}").format(days=days, time=at.strftime("%H:%M")))
+        line = _("{days} — {time}").format(days=days, time=window_time(hhmm(rule.at), until))
+        if rule.of_month is not None:
+            line += " · " + _(OF_MONTH_NAMES[rule.of_month])
+        if rule.every_weeks > 1:
+            line += " · " + translations.ngettext(
+                "every {weeks} week", "every {weeks} weeks", rule.every_weeks
+            ).format(weeks=rule.every_weeks)
+        if rule.kinds:
+            line += " · " + kinds_named(_, rule.kinds)
+        lines.append(line)
     return lines
 
 

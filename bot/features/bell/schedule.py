@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from datetime import timedelta
+
 from bot.chat.context import Context
 from bot.chat.events import Incoming
-from bot.chat.render import alley_name, collection_line
+from bot.chat.render import alley_name, collection_line, kinds_named
 from bot.chat.replies import Document
 from bot.features.bell.ics import alley_calendar, collections_ahead
 from core.schedule import followed_schedules, week_ahead
@@ -32,11 +35,11 @@ async def show_schedule(ctx: Context, event: Incoming) -> None:
 async def send_calendars(ctx: Context, event: Incoming) -> None:
     """Send each followed alley's coming collections as a file for the phone's calendar."""
     _ = ctx._
-    schedules = await followed_schedules(ctx.uow, ctx.resident.id)
-    if not schedules:
+    followed = await followed_schedules(ctx.uow, ctx.resident.id)
+    if not followed:
         ctx.say(_("You follow no alley yet. Send /subscribe to find yours."))
         return
-    for schedule in schedules:
+    for subscription, schedule in followed:
         alley = schedule.alley
         content = alley_calendar(
             alley,
@@ -44,6 +47,9 @@ async def send_calendars(ctx: Context, event: Incoming) -> None:
             summary=_("Garbage collection: {alley}").format(alley=alley.name),
             calendar_name=_("Garbage collection calendar: {alley}").format(alley=alley.name),
             stamp=ctx.now,
+            kinds=functools.partial(kinds_named, _),
+            # The phone reminds as the bell does: the resident's own lead time before the truck.
+            alarm=timedelta(minutes=subscription.lead_minutes),
         )
         ctx.say(
             _("{alley}: open the file to add its collections to your phone's calendar.").format(

@@ -10,6 +10,7 @@ from bot.chat.events import Incoming
 from bot.chat.plain import echoed, is_number
 from bot.chat.render import alley_name, next_collection
 from bot.chat.replies import Choice
+from bot.features.bell.bells import bells_choices, bells_line
 from bot.features.general.handlers import CANCEL, HELP, free_text, not_a_choice, out_of_date
 from core import subscriptions, wards
 from core.errors import AlleyNotFound, InvalidLeadTime, SubscriptionNotFound, WardNotFound
@@ -159,9 +160,9 @@ async def show_mine(ctx: Context, event: Incoming) -> None:
     choices = []
     for subscription, upcoming in mine:
         lines.append(
-            _("• {alley}: I ring {lead} minutes before the truck comes. {next}").format(
+            _("• {alley}: {bells} {next}").format(
                 alley=alley_name(subscription.alley),
-                lead=subscription.lead_minutes,
+                bells=bells_line(ctx, subscription),
                 next=next_collection(ctx, upcoming),
             )
         )
@@ -190,7 +191,7 @@ async def ask_lead(ctx: Context, args: list[str]) -> None:
         _("How many minutes before the truck reaches {alley} should I ring?").format(
             alley=subscription.alley.name
         ),
-        lead_choices(ctx, subscription.id),
+        lead_choices(ctx, subscription.id) + bells_choices(ctx, subscription),
     )
 
 
@@ -276,7 +277,7 @@ async def _follow(ctx: Context, code: str) -> None:
                 _("Want the bell earlier or later? Pick how many minutes before:"),
             ]
         ),
-        lead_choices(ctx, subscription.id),
+        lead_choices(ctx, subscription.id) + bells_choices(ctx, subscription),
     )
 
 

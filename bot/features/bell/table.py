@@ -2,7 +2,7 @@
 
 from bot.chat.i18n import N_
 from bot.chat.table import Button, Command, Feature, Step
-from bot.features.bell import calendar_changes, schedule, subscriptions
+from bot.features.bell import bells, calendar_changes, schedule, subscriptions
 from core.schedule_changes import MAY_CHANGE_CALENDAR
 
 FEATURE = Feature(
@@ -41,14 +41,21 @@ FEATURE = Feature(
             "skip",
             calendar_changes.skip_collection,
             N_("no collection in an alley on a day"),
-            usage=N_("<alley> <YYYY-MM-DD>"),
+            usage=N_("<alley> <day>"),
+            roles=MAY_CHANGE_CALENDAR,
+        ),
+        Command(
+            "unskip",
+            calendar_changes.unskip_collection,
+            N_("give a day back its usual collection"),
+            usage=N_("<alley> <day>"),
             roles=MAY_CHANGE_CALENDAR,
         ),
         Command(
             "move",
             calendar_changes.move_collection,
             N_("move an alley's collection of a day"),
-            usage=N_("<alley> <YYYY-MM-DD> <YYYY-MM-DD HH:MM>"),
+            usage=N_("<alley> <day> <new day> <HH:MM>"),
             roles=MAY_CHANGE_CALENDAR,
         ),
         Command(
@@ -67,8 +74,10 @@ FEATURE = Feature(
         Button(subscriptions.FOLLOW, subscriptions.follow),
         Button(subscriptions.ASK_LEAD, subscriptions.ask_lead),
         Button(subscriptions.SET_LEAD, subscriptions.set_lead),
+        Button(bells.SET_BELLS, bells.set_bells),
         Button(subscriptions.ASK_UNSUBSCRIBE, subscriptions.ask_unsubscribe),
         Button(subscriptions.UNSUBSCRIBE, subscriptions.stop_following),
+        Button(calendar_changes.CONFIRM, calendar_changes.confirm),
     ),
     steps=(Step(subscriptions.SEARCH, "search", subscriptions.search_typed),),
 )

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.chat.context import Context
+from bot.chat.dates import parse_moment
 from bot.chat.dialogue import StaleDialogue
 from bot.chat.events import Incoming, Kind
 from bot.chat.plain import is_number
 from bot.chat.replies import Choice
-from bot.features.audience import DONE, WHOLE_WARD, audience_choices, picked
+from bot.features.audience import DONE, WHOLE_WARD, alley_picker, page_asked, page_of, picked
 from bot.features.calls.organisers import at, call_wording, organised_ward, organised_wards
 from bot.features.calls.wording import KIND_NAMES, call_card
 from bot.features.general.handlers import out_of_date
@@ -37,7 +38,7 @@ NO_DEADLINE = "ncdl"
 NOTHING_TO_BRING = "ncbring"
 PICK_ALLEYS = "nca"
 SEND = "ncsend"
-HOURS = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})$")
+HOURS = re.compile(r"^(\S+)\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})$")
 WHERE_KINDS = frozenset({Kind.TEXT, Kind.LOCATION})
 
 
@@ -165,10 +166,16 @@ async def when_typed(ctx: Context, event: Incoming) -> None:
     data = ctx.data(NewCall)
     zone = ZoneInfo((await _ward(ctx, data)).timezone)
     found = HOURS.match(event.text.strip())
-    starts = _local(f"{found[1]} {found[2]}", zone) if found else None
-    ends = _local(f"{found[1]} {found[3]}", zone) if found else None
+    today = ctx.now.astimezone(zone).date()
+    starts = local_time(f"{found[1]} {found[2]}", zone, today) if found else None
+    ends = local_time(f"{found[1]} {found[3]}", zone, today) if found else None
     if starts is None or ends is None:
-        ctx.say(_("Please write the day and the hours so: 2026-12-05 07:00-10:00"))
+        ctx.say(
+            _(
+                "Please write the day and the hours so: 5/12 07:00-10:00, or with the year: "
+                "05/12/2026 07:00-10:00 or 2026-12-05 07:00-10:00"
+            )
+        )
         return
     if starts <= ctx.now:
         ctx.say(_("That time has passed; please give a time to come."))
@@ -215,10 +222,11 @@ async def deadline_typed(ctx: Context, event: Incoming) -> None:
     _ = ctx._
     data = ctx.data(NewCall)
     ward = await _ward(ctx, data)
-    deadline = _local(event.text.strip(), ZoneInfo(ward.timezone))
+    zone = ZoneInfo(ward.timezone)
+    deadline = local_time(event.text.strip(), zone, ctx.now.astimezone(zone).date())
     starts = data.draft().starts_at
     if deadline is None:
-        ctx.say(_("Please write the deadline so: 2026-12-04 20:00"))
+        ctx.say(_("Please write the deadline so: 4/12 20:00 or 2026-12-04 20:00"))
         return
     if not ctx.now < deadline <= starts:
         ctx.say(_("The deadline must be still to come, and not after the call starts."))
@@ -267,6 +275,9 @@ async def pick_alleys(ctx: Context, args: list[str]) -> None:
         await out_of_date(ctx, args)
         return
     data = ctx.data(NewCall)
+    if (start := page_asked(args[0])) is not None:
+        await _ask_alleys(ctx, data, start)
+        return
     if args[0] == DONE and data.chosen:
         data.alleys = data.chosen
         await _ask_next(ctx, data)
@@ -282,7 +293,12 @@ async def pick_alleys(ctx: Context, args: list[str]) -> None:
         return
     data.chosen = now_chosen
     ctx.keep(data)
-    await _ask_alleys(ctx, data)
+    await _ask_alleys(ctx, data, await page_of(ctx, ward.id, int(args[0])))
+
+
+async def alleys_typed(ctx: Context, event: Incoming) -> None:
+    """A name typed while picking alleys: the alleys it finds."""
+    await _ask_alleys(ctx, ctx.data(NewCall), search=event.text)
 
 
 async def send_call(ctx: Context, args: list[str]) -> None:
@@ -347,7 +363,10 @@ async def _ask_next(ctx: Context, data: NewCall) -> None:
             ctx.say(_("Its title, as residents will read it (e.g. Clean the Cái Khế canal):"))
         case "when":
             ctx.say(
-                _("When? Write the day and the hours, in the ward's time: 2026-12-05 07:00-10:00")
+                _(
+                    "When? Write the day and the hours, in the ward's time: 5/12 07:00-10:00 "
+                    "or 2026-12-05 07:00-10:00"
+                )
             )
         case "where":
             ctx.say(_("Where do volunteers meet? Send a location pin, or write the place."))
@@ -367,12 +386,16 @@ async def _ask_next(ctx: Context, data: NewCall) -> None:
             await _ask_alleys(ctx, data)
 
 
-async def _ask_alleys(ctx: Context, data: NewCall) -> None:
+async def _ask_alleys(
+    ctx: Context, data: NewCall, start: int = 0, search: str | None = None
+) -> None:
     _ = ctx._
     ward = await _ward(ctx, data)
+    note, choices = await alley_picker(ctx, ward.id, data.chosen, PICK_ALLEYS, start, search)
     ctx.say(
-        _("Who should hear of it? Tick alleys (their followers are told) or the whole ward:"),
-        await audience_choices(ctx, ward.id, data.chosen, PICK_ALLEYS),
+        _("Who should hear of it? Tick alleys (their followers are told) or the whole ward:")
+        + note,
+        choices,
     )
 
 
@@ -404,8 +427,8 @@ async def _ward(ctx: Context, data: NewCall) -> Ward:
     return ward
 
 
-def _local(text: str, zone: ZoneInfo) -> datetime | None:
-    try:
-        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=zone)
-    except ValueError:
-        return None
+def local_time(text: str, zone: ZoneInfo, today: date) -> datetime | None:
+    """A day (day first, or ISO) and a time of day, typed as "5/12 07:00", in the ward's zone."""
+    day_text, _space, time_text = text.strip().partition(" ")
+    moment = parse_moment(day_text, time_text.strip(), today)
+    return None if moment is None else moment.replace(tzinfo=zone)

@@ -17,7 +17,7 @@ from bot.features.calls.organisers import (
 from bot.features.calls.wording import OFFER_NAMES
 from bot.features.general.handlers import out_of_date
 from core import offers
-from core.errors import CallNotFound, OfferNotFound, SignupsClosed
+from core.errors import AlreadySignedUp, CallNotFound, OfferNotFound, SignupsClosed
 from core.mobilisation import OfferKind
 from core.model import Ward
 
@@ -140,6 +140,13 @@ async def invite(ctx: Context, args: list[str]) -> None:
         return
     except SignupsClosed:
         ctx.say(_("That call takes no more sign-ups."))
+        return
+    except AlreadySignedUp as already:
+        if already.waitlisted:
+            text = _("{name} is already on the waiting list of {title}: no invitation is sent.")
+        else:
+            text = _("{name} has already signed up for {title}: no invitation is sent.")
+        ctx.say(text.format(name=name(ctx, already.who), title=already.title))
         return
     invited = name(ctx, offer.resident.name)
     if first:

@@ -6,19 +6,21 @@ from dataclasses import dataclass
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
-from bot.chat.plain import clipped
+from bot.chat.plain import clipped, is_number
 from bot.chat.replies import Choice
-from bot.features.calls import closing, offers
+from bot.features.calls import closing, editing, offers
 from bot.features.calls.organisers import call_wording, name, roster_on_button
 from bot.features.calls.wording import call_card, results_lines, when
 from bot.features.general.handlers import out_of_date
 from core import organising
-from core.errors import CallNotFound, TextTooLong
+from core.errors import CallNotFound, CallNotOpen, TextTooLong
 from core.mobilisation import CallState, SignupStatus
 
 NOTE = "callnote"
 SHOW_CALL = "cl"
 WRITE_NOTE = "clmsg"
+ASK_CANCEL = "clcxq"
+CANCEL_IT = "clcx"
 
 
 @dataclass
@@ -38,7 +40,11 @@ async def list_calls(ctx: Context, event: Incoming) -> None:
     lines = [_("Volunteer calls:")]
     choices = []
     for call, counts in found:
-        state = _("open") if call.state is CallState.OPEN else _("closed")
+        state = {
+            CallState.OPEN: _("open"),
+            CallState.CLOSED: _("closed"),
+            CallState.CANCELLED: _("cancelled"),
+        }[call.state]
         lines.append(
             _(
                 "#{number} {title} ({state}): {when}; {joined} of {slots} joined, "
@@ -86,13 +92,59 @@ async def show_call(ctx: Context, args: list[str]) -> None:
             _("Closed: {came} of {joined} came.").format(came=came, joined=len(roster.joined))
         )
         lines += ["• " + line for line in results_lines(_, call.results)]
+    elif call.state is CallState.CANCELLED:
+        lines.append(_("Cancelled."))
     else:
         choices = [
             Choice(_("Write to the volunteers"), f"{WRITE_NOTE}:{call.id}"),
             Choice(_("Invite people who offered help"), f"{offers.OFFERS_FOR_CALL}:{call.id}"),
             Choice(_("Close with results"), f"{closing.ASK_ATTENDANCE}:{call.id}"),
+            Choice(_("Change the call"), f"{editing.ASK_FIELD}:{call.id}"),
+            Choice(_("Cancel the call"), f"{ASK_CANCEL}:{call.id}"),
         ]
     ctx.say("\n".join(lines), choices)
+
+
+async def ask_cancel(ctx: Context, args: list[str]) -> None:
+    """Before cancelling a call: who will be told."""
+    _ = ctx._
+    roster = await roster_on_button(ctx, args)
+    if roster is None:
+        return
+    count = len(roster.joined) + len(roster.waitlisted)
+    ctx.say(
+        ctx.ngettext(
+            "Cancel {title}? The {count} person with a place or on the waitlist is told.",
+            "Cancel {title}? The {count} people with a place or on the waitlist are told.",
+            count,
+        ).format(title=roster.call.title, count=count),
+        [Choice(_("Yes, cancel it"), f"{CANCEL_IT}:{roster.call.id}")],
+    )
+
+
+async def cancel_call(ctx: Context, args: list[str]) -> None:
+    """Cancel the call and tell its volunteers."""
+    _ = ctx._
+    if len(args) != 1 or not is_number(args[0]):
+        await out_of_date(ctx, args)
+        return
+    try:
+        call, told = await organising.cancel_call(
+            ctx.uow, await ctx.officers(), int(args[0]), ctx.now, call_wording(ctx)
+        )
+    except CallNotFound:
+        await out_of_date(ctx, args)
+        return
+    except CallNotOpen:
+        ctx.say(_("That call has started, is closed or is already cancelled: nothing changed."))
+        return
+    ctx.say(
+        ctx.ngettext(
+            "Call #{number} is cancelled; {count} person is told.",
+            "Call #{number} is cancelled; {count} people are told.",
+            told,
+        ).format(number=call.id, count=told)
+    )
 
 
 async def ask_note(ctx: Context, args: list[str]) -> None:

@@ -4,6 +4,7 @@ from bot.chat.i18n import N_
 from bot.chat.table import Button, Command, Feature, Step
 from bot.features.calls import (
     closing,
+    editing,
     from_report,
     newcall,
     offers,
@@ -64,6 +65,10 @@ FEATURE = Feature(
         Button(newcall.SEND, newcall.send_call),
         Button(roster.SHOW_CALL, roster.show_call),
         Button(roster.WRITE_NOTE, roster.ask_note),
+        Button(roster.ASK_CANCEL, roster.ask_cancel),
+        Button(editing.ASK_FIELD, editing.ask_field),
+        Button(editing.PICK_FIELD, editing.pick_field),
+        Button(roster.CANCEL_IT, roster.cancel_call),
         Button(offers.OFFERS_FOR_CALL, offers.offers_for_call),
         Button(closing.ASK_ATTENDANCE, closing.ask_attendance),
         Button(closing.TOGGLE_CAME, closing.toggle_came),
@@ -87,7 +92,9 @@ FEATURE = Feature(
         Step(newcall.NEWCALL, "slots", newcall.slots_typed, numbers=True),
         Step(newcall.NEWCALL, "deadline", newcall.deadline_typed),
         Step(newcall.NEWCALL, "bring", newcall.bring_typed),
+        Step(newcall.NEWCALL, "alleys", newcall.alleys_typed),
         Step(roster.NOTE, "text", roster.note_typed),
+        Step(editing.EDIT, "value", editing.value_typed),
         Step(closing.CLOSE, "hours", closing.hours_typed, numbers=True),
         Step(closing.CLOSE, "measure", closing.measure_typed, numbers=True),
     ),

@@ -124,9 +124,12 @@ async def join_call(ctx: Context, args: list[str]) -> None:
     call = answer.call
     if answer.status is SignupStatus.WAITLISTED:
         ctx.say(
-            _(
+            ctx.ngettext(
+                "The {slots} place of {title} is taken; you are number {position} on the "
+                "waitlist. I will tell you at once if a place opens for you.",
                 "All {slots} places of {title} are taken; you are number {position} on the "
-                "waitlist. I will tell you at once if a place opens for you."
+                "waitlist. I will tell you at once if a place opens for you.",
+                call.slots,
             ).format(slots=call.slots, title=call.title, position=answer.position),
             [leave_choice(_, call)],
         )

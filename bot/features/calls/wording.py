@@ -103,7 +103,7 @@ def call_card(
         lines.append(_("Volunteers needed: {slots}").format(slots=call.slots))
     else:
         lines.append(
-            _("Volunteers needed: {slots} ({left} places left)").format(
+            _("Volunteers needed: {slots} (still free: {left})").format(
                 slots=call.slots, left=places_left
             )
         )
@@ -211,6 +211,20 @@ class CallWording(Words):
         _, _language = self.of(to)
         header = _("📣 From the organiser of {title}:").format(title=call.title)
         return Reply(header + "\n" + text).worded()
+
+    def changed(self, call: VolunteerCall, to: Recipient) -> Worded:
+        _, language = self.of(to)
+        text = _("✏️ The organiser changed {title}; this is how it is now:").format(
+            title=call.title
+        )
+        return Reply(text + "\n\n" + call_card(_, call, language)).worded()
+
+    def cancelled(self, call: VolunteerCall, to: Recipient) -> Worded:
+        _, language = self.of(to)
+        text = _("❌ {title} ({when}) is cancelled: it will not take place.").format(
+            title=call.title, when=when(call, language)
+        )
+        return Reply(text).worded()
 
     def thanks(self, call: VolunteerCall, to: Recipient) -> Worded:
         _, _language = self.of(to)

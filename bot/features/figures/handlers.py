@@ -97,7 +97,7 @@ def _say_bad_period(ctx: Context, command: str, bad: BadPeriod) -> None:
     ctx.say(
         ctx._(
             "I do not know the period “{period}”. Write /{command} for this month, or "
-            "/{command} 2026-11 (a month), /{command} 2026 (a year), /{command} week "
+            "/{command} 2026-11 or 11/2026 (a month), /{command} 2026 (a year), /{command} week "
             "(the last 7 days), /{command} 30d (the last 30 days)."
         ).format(period=bad.text, command=command)
     )

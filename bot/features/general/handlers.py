@@ -38,7 +38,7 @@ async def help_choice(ctx: Context, _args: list[str]) -> None:
     await show_help(ctx, None)
 
 
-async def ask_language(ctx: Context, event: Incoming) -> None:
+async def ask_language(ctx: Context, event: Incoming | None) -> None:
     """Offer the languages the bot speaks."""
     _ = ctx._
     choices = [Choice(name, f"{PICK_LANGUAGE}:{code}") for code, name in LANGUAGE_NAMES.items()]

@@ -9,13 +9,14 @@ from bot.chat.replies import Choice
 from bot.features.general.handlers import out_of_date
 from bot.features.reports.cards import STATE_NAMES, title, when
 from bot.features.reports.triage import SHOW
+from bot.features.reports.words import FILTER_WORDS, leading
+from bot.features.reports.words import OVERDUE as OVERDUE_WORD
 from core import report_reads, wards
-from core.reports import MAY_TRIAGE, OPEN, Category, InboxFilter, ReportState
+from core.reports import MAY_TRIAGE, Category, InboxFilter, ReportState
 
 PAGE = 10
 # The "More…" button's prefix, kept as it is: buttons already in officers' chats carry it.
 NEXT_PAGE = "ibp"
-FILTER_WORDS = {"overdue": "overdue", "quahan": "overdue", "mine": "mine", "cuatoi": "mine"}
 # The inbox's filters in its "More…" button.
 STATE_CODES = {ReportState.NEW: "n", ReportState.ACKNOWLEDGED: "a", ReportState.IN_PROGRESS: "i"}
 CATEGORY_CODES = {
@@ -30,25 +31,20 @@ KNOWN_CODES = {*STATE_CODES.values(), *CATEGORY_CODES.values(), OVERDUE, MINE}
 
 
 async def inbox(ctx: Context, event: Incoming) -> None:
-    """`/inbox [new|acknowledged|in_progress] [category…] [alley-code] [overdue] [mine]`."""
+    """`/inbox [state…] [category…] [alley-code] [overdue] [mine]`, in English or Vietnamese."""
     _ = ctx._
-    words = event.args.split()
-    for word in words:
-        if (
-            word.lower() not in FILTER_WORDS
-            and word.lower() not in {s.value for s in OPEN}
-            and word.lower() not in set(Category)
-            and await wards.alley_of_code(ctx.uow, word) is None
-        ):
-            ctx.say(
-                _(
-                    "I do not know the filter “{word}”. Use states (new, acknowledged, "
-                    "in_progress), categories (litter, lighting, drainage, road, other), an "
-                    "alley code, overdue or mine."
-                ).format(word=word)
-            )
-            return
-    await _page(ctx, await _filters(ctx, words), 0)
+    filters = await _filters(ctx, event.args.split())
+    if isinstance(filters, str):
+        ctx.say(
+            _(
+                "I do not know the filter “{word}”. Use states (new / mới, acknowledged / tiếp "
+                "nhận, in_progress / đang xử lý), categories (litter / rác, lighting / đèn, "
+                "drainage / cống, road / đường, other / khác), an alley code, overdue / quá hạn "
+                "or mine / của tôi."
+            ).format(word=filters)
+        )
+        return
+    await _page(ctx, filters, 0)
 
 
 async def inbox_page(ctx: Context, args: list[str]) -> None:
@@ -102,20 +98,28 @@ async def _page(ctx: Context, filters: InboxFilter, page: int) -> None:
     ctx.say("\n".join(lines), choices)
 
 
-async def _filters(ctx: Context, words: list[str]) -> InboxFilter:
+async def _filters(ctx: Context, words: list[str]) -> InboxFilter | str:
+    """The filters the words name, or the first word that names none."""
     states, categories, alley_id, overdue, mine = set(), set(), None, False, False
-    for word in words:
-        folded = word.lower()
-        if FILTER_WORDS.get(folded) == "overdue":
+    at = 0
+    while at < len(words):
+        found = leading(words[at:], FILTER_WORDS)
+        if found is None:
+            alley = await wards.alley_of_code(ctx.uow, words[at])
+            if alley is None:
+                return words[at]
+            alley_id, at = alley.id, at + 1
+            continue
+        meaning, used = found
+        at += used
+        if isinstance(meaning, ReportState):
+            states.add(meaning)
+        elif isinstance(meaning, Category):
+            categories.add(meaning)
+        elif meaning == OVERDUE_WORD:
             overdue = True
-        elif FILTER_WORDS.get(folded) == "mine":
+        else:
             mine = True
-        elif folded in {s.value for s in OPEN}:
-            states.add(ReportState(folded))
-        elif folded in set(Category):
-            categories.add(Category(folded))
-        elif (alley := await wards.alley_of_code(ctx.uow, word)) is not None:
-            alley_id = alley.id
     assigned = await _officer_ids(ctx) if mine else None
     return InboxFilter(frozenset(states), frozenset(categories), alley_id, overdue, assigned)
 

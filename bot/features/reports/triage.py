@@ -12,7 +12,8 @@ from bot.chat.replies import Choice, Reply
 from bot.features.calls import from_report
 from bot.features.general.handlers import out_of_date
 from bot.features.reports.cards import EVENT_NAMES, STATE_NAMES, Gettext, officer_card, title, when
-from core import report_reads, search, triage, wards
+from bot.features.reports.words import STATE_WORDS, leading
+from core import report_reads, triage, wards
 from core.errors import MoveNotAllowed, NotAllowed, ReasonRequired, ReportNotFound
 from core.mobilisation import MAY_ORGANISE
 from core.reports import EventKind, Report, ReportState, officer_may_move
@@ -76,23 +77,32 @@ async def show_choice(ctx: Context, args: list[str]) -> None:
 
 
 async def status(ctx: Context, event: Incoming) -> None:
-    """`/status <number> <state> [note]`."""
+    """`/status <number> <state> [note]`; `duplicate <number>` names the report it repeats."""
     _ = ctx._
-    parts = event.args.split(maxsplit=2)
-    number = parse_number(parts[0]) if parts else None
-    state = _state(parts[1]) if len(parts) > 1 else None
-    if number is None or state is None:
+    words = event.args.split()
+    number = parse_number(words[0]) if words else None
+    found = leading(words[1:], STATE_WORDS) if number is not None else None
+    if number is None or found is None:
         ctx.say(
             _(
-                "Write it so: /status <number> <acknowledged|in_progress|resolved|rejected> "
-                "[note], e.g. /status 12 resolved the lamp is replaced"
+                "Write it so: /status <number> <state> [note]. The states: acknowledged (tiếp "
+                "nhận), in_progress (đang xử lý), resolved (đã xử lý), rejected (từ chối) "
+                "<reason>, duplicate (trùng) <number of the report it repeats>. E.g. /status 12 "
+                "đã xử lý thay bóng đèn, /status 12 duplicate 9"
             )
         )
         return
+    state, used = found
+    parts = event.args.split(maxsplit=used + 1)
+    note = parts[used + 1] if len(parts) > used + 1 else None
     if state is ReportState.DUPLICATE:
-        await ask_original(ctx, [str(number)])
+        head, _space, rest = (note or "").partition(" ")
+        original = parse_number(head)
+        if original is None:
+            await ask_original(ctx, [str(number)])
+            return
+        await _move(ctx, number, state, rest.strip() or None, original)
         return
-    note = parts[2] if len(parts) > 2 else None
     await _move(ctx, number, state, note)
 
 
@@ -108,12 +118,20 @@ async def move_choice(ctx: Context, args: list[str]) -> None:
 
 
 async def ask_reason(ctx: Context, args: list[str]) -> None:
-    await _ask(ctx, args, "reject", N_("Why is #{number} rejected? The reporter will read it."))
+    await _ask(
+        ctx,
+        args,
+        ReportState.REJECTED,
+        N_("Why is #{number} rejected? The reporter will read it."),
+    )
 
 
 async def ask_original(ctx: Context, args: list[str]) -> None:
     await _ask(
-        ctx, args, "duplicate", N_("#{number} is a duplicate of which report? Send its number.")
+        ctx,
+        args,
+        ReportState.DUPLICATE,
+        N_("#{number} is a duplicate of which report? Send its number."),
     )
 
 
@@ -254,13 +272,7 @@ async def _move(
         await _not_yours(ctx, number)
         return
     except MoveNotAllowed as refused:
-        ctx.say(
-            _("#{number} is {current}; it cannot become {state}.").format(
-                number=number,
-                current=_(STATE_NAMES[ReportState(refused.current)]),
-                state=_(STATE_NAMES[state]),
-            )
-        )
+        _refuse(ctx, number, ReportState(refused.current), state)
         return
     except ReasonRequired:
         await ask_reason(ctx, [str(number)])
@@ -273,18 +285,32 @@ async def _move(
     )
 
 
-async def _ask(ctx: Context, args: list[str], step: str, question: str) -> None:
+async def _ask(ctx: Context, args: list[str], state: ReportState, question: str) -> None:
+    """Ask why, or which report, unless the report is closed: then refuse at once."""
     number = parse_number(args[0]) if len(args) == 1 else None
     if number is None:
         await out_of_date(ctx, args)
         return
     try:
-        await triage.for_officer(ctx.uow, await ctx.officers(), number)
+        report = await triage.for_officer(ctx.uow, await ctx.officers(), number)
     except (ReportNotFound, NotAllowed):
         await _not_yours(ctx, number)
         return
+    if not officer_may_move(report.state, state):
+        _refuse(ctx, number, report.state, state)
+        return
+    step = "reject" if state is ReportState.REJECTED else "duplicate"
     ctx.begin(DIALOGUE, step, TriageQuestion(number))
     ctx.say(ctx._(question).format(number=number))
+
+
+def _refuse(ctx: Context, number: int, current: ReportState, state: ReportState) -> None:
+    _ = ctx._
+    ctx.say(
+        _("#{number} is {current}; it cannot become {state}.").format(
+            number=number, current=_(STATE_NAMES[current]), state=_(STATE_NAMES[state])
+        )
+    )
 
 
 async def _not_yours(ctx: Context, number: int) -> None:
@@ -297,5 +323,5 @@ def _number_and_text(args: str) -> tuple[int | None, str]:
 
 
 def _state(word: str) -> ReportState | None:
-    folded = search.fold(word).replace(" ", "_")
-    return next((s for s in ReportState if s.value == folded), None)
+    found = leading([word], STATE_WORDS)
+    return None if found is None else found[0]

@@ -99,7 +99,7 @@ class Open311:
             "url": str(request.base_url).rstrip("/") + BASE,
             "changeset": stamp(CHANGESET),
             "type": "production",
-            "formats": list(FORMATS.values()),
+            "formats": [kind.split(";")[0] for kind in FORMATS.values()],
         }
         return one(
             fmt,
