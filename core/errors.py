@@ -124,6 +124,18 @@ class TextTooLong(DomainError):
         self.limit = limit
 
 
+class ApiKeyNotFound(DomainError):
+    """No partner has an active key by this name, or the key given is not one."""
+
+
+class PartnerHasKey(DomainError):
+    """The partner already has an active key: revoke it before issuing another."""
+
+
+class PlaceNotFound(DomainError):
+    """A report names no ward, alley or position the bot can place it in."""
+
+
 class NoCollectionThatDay(DomainError):
     """A skip or move names a day on which the alley's rules bring no truck."""
 

@@ -156,6 +156,9 @@ class ReportRow(Base):
         Index("ix_reports_resident_created", "resident_id", "created_at"),
         Index("ix_reports_state_resolved", "state", "resolved_at"),
         Index("ix_reports_ward_resolved", "ward_id", "resolved_at"),  # a ward's period's fixes
+        # Open311 reads newest first across wards, of all categories or of one.
+        Index("ix_reports_created", "created_at"),
+        Index("ix_reports_category_created", "category", "created_at"),
         Index(
             "ix_reports_escalation",
             "due_at",
@@ -352,3 +355,16 @@ class ProcessedUpdateRow(Base):
     channel: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ApiKeyRow(Base):
+    """A partner's key to file reports through Open311; only its hash is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    partner: Mapped[str] = mapped_column(String(100), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    shown: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -79,6 +79,11 @@ class ResidentRepository:
         row.language = language
         await self.session.flush()
 
+    async def set_phone(self, resident_id: int, phone: str) -> None:
+        row = await self.session.get_one(ResidentRow, resident_id)
+        row.phone = phone
+        await self.session.flush()
+
     async def deactivate(self, resident_id: int) -> None:
         row = await self.session.get(ResidentRow, resident_id)
         if row is not None:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import Clock
 from storage.announcements import AnnouncementRepository
+from storage.api_keys import ApiKeyRepository
 from storage.dialogues import DialogueRepository
 from storage.inbox import InboxRepository
 from storage.officers import OfficerRepository
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.dialogues = DialogueRepository(self.session, now)
         self.inbox = InboxRepository(self.session, now)
         self.outbox = OutboxRepository(self.session, now)
+        self.api_keys = ApiKeyRepository(self.session)
         self.privacy = PrivacyRepository(self.session, now)
         return self
 

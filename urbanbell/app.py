@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.routing import BaseRoute
 
 from bot.channels.channel import Channel, ChannelError, ChannelUnreachable
 from bot.channels.console.channel import ConsoleChannel
@@ -39,6 +40,7 @@ from bot.features.registry import build_router
 from bot.features.reports.wording import ReportWording
 from bot.web.calendar import calendar_route
 from bot.web.health import health_routes
+from bot.web.open311.routes import Open311
 from core.clock import Clock, SystemClock
 from core.holidays import VietnamHolidays
 from core.ports import UnitOfWork, UnitOfWorkFactory
@@ -408,7 +410,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                 names = [c.name for c in channels]
                 return await unready(app.engine) + app.reachability.problems(names)
 
-            routes = [
+            routes: list[BaseRoute] = [
                 *health_routes(unready_because, app.metrics.scrape),
                 calendar_route(
                     app.reads,
@@ -418,6 +420,9 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                     per_minute=settings.calendar_per_minute,
                 ),
             ]
+            routes += Open311(
+                app.reads, app.uow, app.clock, app.conversation.triage, app.catalogues
+            ).routes()
             hooked = [c for c in channels if c.webhook is not None]
             work += [
                 roles.play(f"the poller of {c.name}", c.poll)

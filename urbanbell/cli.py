@@ -16,7 +16,8 @@ from bot.channels.console.terminal import chat
 from bot.chat.events import Sender
 from bot.features.bell.wording import NoticeWording
 from bot.features.general.seed_summary import revoked_lines, seed_summary
-from core.errors import WardNotFound
+from core.errors import ApiKeyNotFound, PartnerHasKey, WardNotFound
+from core.open_reports import issue_key, issued_keys, revoke_key
 from core.seeding import SeedError, SeedSummary, apply_seed, read_seed
 from locales import LANGUAGES
 from storage.backup import BackupError, backup, restore
@@ -115,6 +116,18 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=about)
         sub.add_argument("file", type=Path, metavar="FILE")
         sub.set_defaults(command=command)
+
+    apikey = commands.add_parser("apikey", help="manage partners' keys for Open311")
+    apikey_commands = apikey.add_subparsers(required=True, metavar="ACTION")
+    add = apikey_commands.add_parser("add", help="issue a key to a partner, shown once")
+    add.add_argument("partner", type=_partner, help="the partner's name")
+    add.set_defaults(command=_apikey_add)
+    apikey_commands.add_parser("list", help="list the keys issued").set_defaults(
+        command=_apikey_list
+    )
+    revoke = apikey_commands.add_parser("revoke", help="stop a partner's key from filing")
+    revoke.add_argument("partner", type=_partner, help="the partner's name")
+    revoke.set_defaults(command=_apikey_revoke)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(required=True, metavar="ACTION")
@@ -230,6 +243,51 @@ async def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     async with open_app(settings):
         print("database schema is up to date")
     return 0
+
+
+async def _apikey_add(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_app(settings) as app, app.uow() as uow:
+        try:
+            key, secret = await issue_key(uow, args.partner, app.clock.now())
+        except PartnerHasKey:
+            print(
+                f"urbanbell: {args.partner} already has a key: revoke it first",
+                file=sys.stderr,
+            )
+            return 1
+        await uow.commit()
+    print(f"key for {key.partner} (shown once, keep it safe): {secret}")
+    return 0
+
+
+async def _apikey_list(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_app(settings) as app, app.reads() as uow:
+        keys = await issued_keys(uow)
+    for key in keys:
+        state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+        print(f"{key.partner}\t{key.shown}…\tissued {key.created_at:%Y-%m-%d %H:%M}\t{state}")
+    if not keys:
+        print("no keys issued")
+    return 0
+
+
+async def _apikey_revoke(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_app(settings) as app, app.uow() as uow:
+        try:
+            key = await revoke_key(uow, args.partner, app.clock.now())
+        except ApiKeyNotFound:
+            print(f"urbanbell: {args.partner} has no active key", file=sys.stderr)
+            return 1
+        await uow.commit()
+    print(f"revoked the key of {key.partner} ({key.shown}…)")
+    return 0
+
+
+def _partner(value: str) -> str:
+    name = value.strip()
+    if not 1 <= len(name) <= 100 or not name.isprintable():
+        raise argparse.ArgumentTypeError("a partner's name: 1 to 100 printable characters")
+    return name
 
 
 async def _backup(settings: Settings, args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
@@ -23,6 +24,30 @@ async def json_object(
     request: Request, limit: int = MAX_BODY, depth: int = MAX_DEPTH
 ) -> dict[str, Any]:
     """The body as a JSON object, never holding more than `limit` bytes of it."""
+    body = await _capped(request, limit)
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON (or not UTF-8), or nested past the stack
+        raise Refused(400) from None
+    if not isinstance(value, dict) or _depth(value) > depth:
+        raise Refused(400)
+    return value
+
+
+async def fields(request: Request, limit: int = MAX_BODY) -> dict[str, str]:
+    """A form's fields (URL-encoded, as Open311 posts them) or a JSON object's, as text."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        found = await json_object(request, limit)
+        return {k: str(v) for k, v in found.items() if isinstance(v, str | int | float)}
+    body = await _capped(request, limit)
+    try:
+        pairs = parse_qsl(body.decode(), keep_blank_values=True, max_num_fields=100)
+    except (UnicodeDecodeError, ValueError):
+        raise Refused(400) from None
+    return dict(pairs)
+
+
+async def _capped(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise Refused(413)  # refused unread
@@ -31,13 +56,7 @@ async def json_object(
         body += chunk
         if len(body) > limit:
             raise Refused(413)
-    try:
-        value = json.loads(body)
-    except (ValueError, RecursionError):  # not JSON (or not UTF-8), or nested past the stack
-        raise Refused(400) from None
-    if not isinstance(value, dict) or _depth(value) > depth:
-        raise Refused(400)
-    return value
+    return bytes(body)
 
 
 def _depth(value: Any) -> int:
