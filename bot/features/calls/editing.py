@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.chat.context import Context
 from bot.chat.events import Incoming
 from bot.chat.plain import is_number
 from bot.chat.replies import Choice
-from bot.features.calls.newcall import HOURS, local_time
+from bot.features.calls.newcall import typed_hours
 from bot.features.calls.organisers import call_wording, roster_on_button
 from bot.features.general.handlers import out_of_date
 from core.call_changes import CallEdit, edit_call
@@ -107,22 +106,10 @@ async def _change(ctx: Context, editing: Editing, text: str) -> CallEdit | None:
             roster = await roster_on_button(ctx, [str(editing.call)])
             if roster is None:
                 return None
-            zone = ZoneInfo(roster.call.ward.timezone)
-            found = HOURS.match(text)
-            today = ctx.now.astimezone(zone).date()
-            starts = local_time(f"{found[1]} {found[2]}", zone, today) if found else None
-            ends = local_time(f"{found[1]} {found[3]}", zone, today) if found else None
-            if starts is None or ends is None:
-                ctx.say(
-                    _(
-                        "Please write the day and the hours so: 5/12 07:00-10:00, or with the "
-                        "year: 05/12/2026 07:00-10:00 or 2026-12-05 07:00-10:00"
-                    )
-                )
+            hours = typed_hours(ctx, text, ZoneInfo(roster.call.ward.timezone))
+            if hours is None:
                 return None
-            if ends <= starts:
-                ends += timedelta(days=1)  # a night's work ends the next morning
-            return CallEdit(starts_at=starts, ends_at=ends)
+            return CallEdit(starts_at=hours[0], ends_at=hours[1])
         case "slots":
             if not is_number(text):
                 ctx.say(_("Please write a number."))

@@ -164,27 +164,16 @@ async def when_typed(ctx: Context, event: Incoming) -> None:
     """The day and hours of the call, in the ward's time."""
     _ = ctx._
     data = ctx.data(NewCall)
-    zone = ZoneInfo((await _ward(ctx, data)).timezone)
-    found = HOURS.match(event.text.strip())
-    today = ctx.now.astimezone(zone).date()
-    starts = local_time(f"{found[1]} {found[2]}", zone, today) if found else None
-    ends = local_time(f"{found[1]} {found[3]}", zone, today) if found else None
-    if starts is None or ends is None:
-        ctx.say(
-            _(
-                "Please write the day and the hours so: 5/12 07:00-10:00, or with the year: "
-                "05/12/2026 07:00-10:00 or 2026-12-05 07:00-10:00"
-            )
-        )
+    hours = typed_hours(ctx, event.text, ZoneInfo((await _ward(ctx, data)).timezone))
+    if hours is None:
         return
+    starts, ends = hours
     if starts <= ctx.now:
         ctx.say(_("That time has passed; please give a time to come."))
         return
     if starts > ctx.now + MAX_AHEAD:
         ctx.say(_("That is more than a year ahead; please check the year."))
         return
-    if ends <= starts:
-        ends += timedelta(days=1)  # a night's work ends the next morning
     data.starts_at, data.ends_at = starts, ends
     await _ask_next(ctx, data)
 
@@ -425,6 +414,27 @@ async def _ward(ctx: Context, data: NewCall) -> Ward:
     if ward is None:  # their role was taken away in the middle of the dialogue
         raise NotAllowed()
     return ward
+
+
+def typed_hours(ctx: Context, text: str, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """A call's day and hours as typed ("5/12 07:00-10:00"), in the ward's zone; None, with the
+    forms said again, when they cannot be read. Hours that end before they start end the next
+    morning."""
+    found = HOURS.match(text.strip())
+    today = ctx.now.astimezone(zone).date()
+    starts = local_time(f"{found[1]} {found[2]}", zone, today) if found else None
+    ends = local_time(f"{found[1]} {found[3]}", zone, today) if found else None
+    if starts is None or ends is None:
+        ctx.say(
+            ctx._(
+                "Please write the day and the hours so: 5/12 07:00-10:00, or with the year: "
+                "05/12/2026 07:00-10:00 or 2026-12-05 07:00-10:00"
+            )
+        )
+        return None
+    if ends <= starts:
+        ends += timedelta(days=1)  # a night's work ends the next morning
+    return starts, ends
 
 
 def local_time(text: str, zone: ZoneInfo, today: date) -> datetime | None:
