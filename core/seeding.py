@@ -356,7 +356,11 @@ async def _check_ward_changes(uow: UnitOfWork, seed: SeedFile) -> None:
     for w, ward in enumerate(seed.wards):
         for a, entry in enumerate(ward.alleys):
             existing = await uow.alleys.by_code(entry.code)
-            if existing is not None and existing.ward.code != ward.code and not entry.ward_change:
+            if (
+                existing is not None
+                and existing.ward.code.casefold() != ward.code.casefold()
+                and not entry.ward_change
+            ):
                 problems.append(
                     f"wards[{w}] ({ward.code}) → alleys[{a}] ({entry.code}) → ward_change: the "
                     f"alley belongs to {existing.ward.code}; write ward_change: true on it to "

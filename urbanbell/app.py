@@ -391,10 +391,6 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         )
     except ListenError as error:
         raise ServiceError(str(error)) from None
-    work = [
-        roles.play("the dispatcher", dispatcher.run, settle),
-        roles.play("the periodic jobs", run_jobs),
-    ]
     try:
         async with contextlib.AsyncExitStack() as stack:
             for channel, entry in zip(channels, _entries(settings), strict=True):
@@ -424,10 +420,15 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
                 app.reads, app.uow, app.clock, app.conversation.triage, app.catalogues
             ).routes()
             hooked = [c for c in channels if c.webhook is not None]
-            work += [
-                roles.play(f"the poller of {c.name}", c.poll)
-                for c in channels
-                if c.webhook is None
+            # Made once every channel has answered: a start-up that gives up leaves none unrun.
+            work = [
+                roles.play("the dispatcher", dispatcher.run, settle),
+                roles.play("the periodic jobs", run_jobs),
+                *(
+                    roles.play(f"the poller of {c.name}", c.poll)
+                    for c in channels
+                    if c.webhook is None
+                ),
             ]
             for channel in hooked:
                 assert channel.webhook is not None

@@ -27,9 +27,13 @@ ANNOUNCED = AnnouncementWording(Catalogues(), "vi")
 
 
 async def _texts_to(uow_factory: UnitOfWorkFactory, chat_id: str, words: str) -> list[str]:
+    """What was queued for the chat in the console, where these people (and the demo's
+    officers, who are on Telegram too) are reached."""
     async with uow_factory() as uow:
         assert isinstance(uow, SqlUnitOfWork)
-        rows = await uow.session.scalars(select(OutboxRow).where(OutboxRow.chat_id == chat_id))
+        rows = await uow.session.scalars(
+            select(OutboxRow).where(OutboxRow.chat_id == chat_id, OutboxRow.channel == "console")
+        )
         return [str(r.payload["text"]) for r in rows if words in str(r.payload["text"])]
 
 
