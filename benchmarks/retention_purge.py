@@ -29,14 +29,14 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from core.mobilisation import Delivered
-from core.model import BLOCKED_NOTE, OutboxStatus
 from core.retention import Retention, purge
 from storage import migrate
+from storage.announcements import outcomes_of
 from storage.database import create_engine, session_factory
 from storage.models import OutboxRow
 from storage.uow import SqlUnitOfWork
@@ -126,26 +126,8 @@ async def maintain(engine: AsyncEngine, statement: str) -> None:
 
 async def by_key(session: AsyncSession, announcement_id: int) -> Delivered:
     """The count as it was made before the column: a LIKE over the outbox keys."""
-    status = OutboxRow.status
-    blocked = and_(
-        status == OutboxStatus.FAILED.value,
-        func.coalesce(OutboxRow.outcome, "").startswith(BLOCKED_NOTE, autoescape=True),
-    )
-    waiting = status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
-    query = (
-        select(
-            func.count().filter(status == OutboxStatus.SENT.value),
-            func.count().filter(blocked),
-            func.count().filter(
-                status.in_([OutboxStatus.FAILED.value, OutboxStatus.SKIPPED.value]), ~blocked
-            ),
-            func.count().filter(status == OutboxStatus.UNCERTAIN.value),
-            func.count().filter(waiting),
-        )
-        .select_from(OutboxRow)
-        .where(OutboxRow.key.startswith(f"announce:{announcement_id}:", autoescape=True))
-    )
-    return Delivered(*(int(n) for n in (await session.execute(query)).one()))
+    prefix = f"announce:{announcement_id}:"
+    return await outcomes_of(session, OutboxRow.key.startswith(prefix, autoescape=True))
 
 
 async def median_ms(

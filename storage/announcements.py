@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.mobilisation import Announcement, Delivered, Recipient
@@ -130,30 +130,7 @@ class AnnouncementRepository:
         return [_announcement(*found) for found in await self.session.execute(query)]
 
     async def outcomes(self, announcement_id: int) -> Delivered:
-        status = OutboxRow.status
-        # The dispatcher notes a message refused because the person blocked the bot.
-        blocked = and_(
-            status == OutboxStatus.FAILED.value,
-            func.coalesce(OutboxRow.outcome, "").startswith(BLOCKED_NOTE, autoescape=True),
-        )
-        waiting = status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
-        query = (
-            select(
-                func.count().filter(status == OutboxStatus.SENT.value),
-                func.count().filter(blocked),
-                func.count().filter(
-                    status.in_([OutboxStatus.FAILED.value, OutboxStatus.SKIPPED.value]), ~blocked
-                ),
-                func.count().filter(status == OutboxStatus.UNCERTAIN.value),
-                func.count().filter(waiting),
-            )
-            .select_from(OutboxRow)
-            .where(OutboxRow.announcement_id == announcement_id)
-        )
-        delivered, blocked_, failed, uncertain, waiting_ = (
-            await self.session.execute(query)
-        ).one()
-        return Delivered(int(delivered), int(blocked_), int(failed), int(uncertain), int(waiting_))
+        return await outcomes_of(self.session, OutboxRow.announcement_id == announcement_id)
 
     async def mark(
         self,
@@ -168,3 +145,28 @@ class AnnouncementRepository:
             .where(AnnouncementRow.id == announcement_id)
             .values(**{name: value for name, value in values.items() if value is not None})
         )
+
+
+async def outcomes_of(session: AsyncSession, copies: ColumnElement[bool]) -> Delivered:
+    """How the outbox rows that `copies` picks ended, counted as an announcement's summary."""
+    status = OutboxRow.status
+    # The dispatcher notes a message refused because the person blocked the bot.
+    blocked = and_(
+        status == OutboxStatus.FAILED.value,
+        func.coalesce(OutboxRow.outcome, "").startswith(BLOCKED_NOTE, autoescape=True),
+    )
+    waiting = status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
+    query = (
+        select(
+            func.count().filter(status == OutboxStatus.SENT.value),
+            func.count().filter(blocked),
+            func.count().filter(
+                status.in_([OutboxStatus.FAILED.value, OutboxStatus.SKIPPED.value]), ~blocked
+            ),
+            func.count().filter(status == OutboxStatus.UNCERTAIN.value),
+            func.count().filter(waiting),
+        )
+        .select_from(OutboxRow)
+        .where(copies)
+    )
+    return Delivered(*(int(n) for n in (await session.execute(query)).one()))
